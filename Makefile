@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both install what is missing
+# (scripts/install-deps.sh), configure and build with CMake into build/.
+BUILD   ?= build
+JOBS    ?= 2
+WERROR  ?= $(or $(PHAROS_WERROR),OFF)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build run test test-tsan bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	@cmake -S . -B $(BUILD) -DPHAROS_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+
+configure: $(BUILD)/CMakeCache.txt
+	@cmake -S . -B $(BUILD) -DPHAROS_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+
+build: deps configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/pharos --config.file=configs/pharos.yml --storage.tsdb.path=data \
+	  --web.listen-address=127.0.0.1:9090
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# ThreadSanitizer build of the concurrency tests, in its own tree.
+test-tsan: deps
+	@cmake -S . -B build-tsan -DPHAROS_TSAN=ON -DPHAROS_WERROR=$(WERROR) >/dev/null
+	@cmake --build build-tsan -j$(JOBS) --target tsdb_concurrency_test
+	cd build-tsan && ctest --output-on-failure -L tsan
+
+bench: build
+	$(BUILD)/pharos tsdb bench --out /tmp/pharos-bench
+
+clean:
+	rm -rf $(BUILD) build-tsan
