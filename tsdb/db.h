@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +29,9 @@ struct DbOptions {
   // Directory of the RocksDB database. Created when missing.
   std::string path;
 
-  // Samples older than now - retention_ms are deleted, a partition at a
-  // time. 0 disables. Default: 30 days.
+  // Partitions whose data is all older than the newest sample minus
+  // retention_ms are deleted (like Prometheus, retention follows data time,
+  // not the wall clock). 0 disables. Default: 30 days.
   int64_t retention_ms = 30LL * 24 * 3600 * 1000;
   // When the on-disk size exceeds this many bytes, the oldest partitions are
   // deleted until it fits. 0 disables. Default: 0.
@@ -65,9 +65,6 @@ struct DbOptions {
   // Default: 10 minutes.
   int64_t checkpoint_interval_ms = 10 * 60 * 1000;
 
-  // Clock used for time-based retention; ms since the epoch. Tests inject
-  // their own. Default: the system clock.
-  std::function<int64_t()> now_ms;
 
   // When false, no background thread runs; tests call Maintain() instead.
   // Default: true.

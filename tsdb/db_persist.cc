@@ -1,0 +1,176 @@
+// Background work that moves data out of the head: persisting sealed chunks,
+// closing partitions, checkpointing open chunks and truncating the WAL,
+// garbage-collecting series that stopped.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "tsdb/chunkenc/chunk.h"
+#include "tsdb/db_impl.h"
+#include "tsdb/rocks/coding.h"
+#include "tsdb/rocks/keys.h"
+#include "tsdb/rocks/rocks_status.h"
+
+namespace pharos::tsdb {
+namespace {
+
+// Series per write batch: bounds the batch size and lock hold times.
+constexpr size_t kSeriesPerBatch = 4096;
+
+}  // namespace
+
+Status DbImpl::Maintain(bool force_checkpoint) {
+  std::lock_guard lock(maintain_mu_);
+  if (closed_) return FailedPreconditionError("storage is closed");
+  RETURN_IF_ERROR(PersistSealed());
+  RETURN_IF_ERROR(ClosePartitions());
+  if (force_checkpoint || NowMs() - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
+    RETURN_IF_ERROR(Checkpoint());
+  }
+  RETURN_IF_ERROR(ApplyRetention());
+  if (open_appenders_.load() == 0) head_->FreeRemoved();
+  return Status();
+}
+
+void DbImpl::AddIndexEntries(rocksdb::WriteBatch& batch, const Labels& labels, uint64_t id,
+                             int64_t partition) {
+  batch.Put(cfs_.index, keys::IndexSeriesKey(partition, id), keys::EncodeLabels(labels));
+  for (const Label& l : labels) {
+    batch.Put(cfs_.index, keys::PostingKey(partition, l.name, l.value, id), {});
+    batch.Put(cfs_.index, keys::ValueKey(partition, l.name, l.value), {});
+  }
+}
+
+Status DbImpl::PersistSeries(const std::vector<MemSeries*>& series, bool snapshot) {
+  for (size_t begin = 0; begin < series.size(); begin += kSeriesPerBatch) {
+    size_t end = std::min(series.size(), begin + kSeriesPerBatch);
+    rocksdb::WriteBatch batch;
+    std::vector<std::pair<MemSeries*, size_t>> persisted;  // series, sealed count
+    std::vector<int64_t> new_partitions;
+    std::vector<Sample> samples;
+    for (size_t i = begin; i < end; ++i) {
+      MemSeries* s = series[i];
+      std::vector<SealedChunk> sealed;
+      std::string snap;
+      bool write_snap = false;
+      {
+        std::lock_guard lock(head_->LockFor(*s));
+        sealed = s->sealed;  // copies: persisted outside the lock
+        if (snapshot && s->dirty) {
+          write_snap = true;
+          s->dirty = false;
+          snap.push_back(static_cast<char>(keys::kFormatVersion));
+          coding::PutVarint(snap, s->applied_seq);
+          coding::PutVarsint(snap, s->last_t);
+          coding::PutFixedDouble(snap, s->last_v);
+          snap.push_back(s->has_open ? 1 : 0);
+          if (s->has_open) snap.append(s->open.bytes());
+        }
+      }
+      if (!sealed.empty()) {
+        Labels labels = head_->LabelsOf(*s);
+        // Only maintenance (under maintain_mu_) writes indexed_partition.
+        int64_t indexed = s->indexed_partition;
+        for (const SealedChunk& c : sealed) {
+          int64_t p = keys::PartitionOf(c.mint, options_.partition_ms);
+          if (p > indexed) {
+            AddIndexEntries(batch, labels, s->id, p);
+            new_partitions.push_back(p);
+            indexed = p;
+          }
+          samples.clear();
+          RETURN_IF_ERROR(DecodeAll(c.bytes, &samples));
+          std::string value;
+          coding::PutVarint(value, static_cast<uint64_t>(c.maxt - c.mint));
+          value += EncodeBest(samples);
+          batch.Put(cfs_.chunks, keys::ChunkKey(p, s->id, c.mint), value);
+        }
+        persisted.emplace_back(s, sealed.size());
+      }
+      if (write_snap) batch.Put(cfs_.head, keys::U64Key(s->id), snap);
+    }
+    if (batch.Count() == 0) continue;
+    RETURN_IF_ERROR(Write(batch));
+    {
+      std::lock_guard lock(partitions_mu_);
+      partitions_.insert(new_partitions.begin(), new_partitions.end());
+    }
+    // Written: the head may drop what it persisted.
+    for (auto [s, n] : persisted) {
+      std::lock_guard lock(head_->LockFor(*s));
+      int64_t last_p = keys::PartitionOf(s->sealed[n - 1].mint, options_.partition_ms);
+      s->indexed_partition = std::max(s->indexed_partition, last_p);
+      s->sealed.erase(s->sealed.begin(), s->sealed.begin() + static_cast<ptrdiff_t>(n));
+    }
+  }
+  return Status();
+}
+
+Status DbImpl::PersistSealed() {
+  std::vector<MemSeries*> series;
+  for (uint64_t id : head_->DrainSealed()) {
+    if (MemSeries* s = head_->Get(id)) series.push_back(s);
+  }
+  return PersistSeries(series, /*snapshot=*/false);
+}
+
+Status DbImpl::ClosePartitions() {
+  int64_t max = head_->MaxTime();
+  if (max == kMinTime) return Status();
+  int64_t until = keys::PartitionOf(max - options_.out_of_bounds_window_ms,
+                                    options_.partition_ms) *
+                  options_.partition_ms;
+  if (until <= persisted_until_.load()) return Status();
+  {
+    // No commit may be half-way with samples below the new bound.
+    std::lock_guard lock(commit_mu_);
+    persisted_until_ = until;
+  }
+  // Seal every chunk of the closed partitions and persist it.
+  std::vector<MemSeries*> all = head_->All();
+  std::vector<MemSeries*> stale;
+  for (MemSeries* s : all) {
+    std::lock_guard lock(head_->LockFor(*s));
+    if (s->has_open && s->open.min_time() < until) head_->SealLocked(*s);
+  }
+  RETURN_IF_ERROR(PersistSealed());
+  std::string v;
+  coding::PutOrderedInt64(v, until);
+  rocksdb::WriteBatch batch;
+  batch.Put(cfs_.meta, std::string(keys::kMetaPersistedUntil), v);
+  // Series with nothing newer than the closed partitions leave the head.
+  for (MemSeries* s : all) {
+    std::lock_guard lock(head_->LockFor(*s));
+    if (!s->has_open && s->sealed.empty() && s->last_t < until) {
+      stale.push_back(s);
+      batch.Delete(cfs_.series, keys::U64Key(s->id));
+      batch.Delete(cfs_.head, keys::U64Key(s->id));
+    }
+  }
+  RETURN_IF_ERROR(Write(batch));
+  std::lock_guard lock(commit_mu_);
+  for (MemSeries* s : stale) s->removed = true;
+  head_->Remove(stale);
+  return Status();
+}
+
+Status DbImpl::Checkpoint() {
+  uint64_t seq;
+  {
+    // Every record up to `seq` has been applied to the head.
+    std::lock_guard lock(commit_mu_);
+    seq = last_seq_;
+  }
+  RETURN_IF_ERROR(PersistSeries(head_->All(), /*snapshot=*/true));
+  rocksdb::WriteBatch batch;
+  batch.Put(cfs_.meta, std::string(keys::kMetaCheckpoint), keys::U64Key(seq + 1));
+  batch.DeleteRange(cfs_.wal, keys::U64Key(0), keys::U64Key(seq + 1));
+  RETURN_IF_ERROR(Write(batch));
+  {
+    std::lock_guard lock(commit_mu_);
+    replay_from_seq_ = seq + 1;
+  }
+  last_checkpoint_ms_ = NowMs();
+  return Status();
+}
+
+}  // namespace pharos::tsdb

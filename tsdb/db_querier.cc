@@ -1,0 +1,460 @@
+// Reading: a querier merges what the head holds in memory with the chunks
+// persisted in RocksDB, series in label order.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "tsdb/chunkenc/chunk.h"
+#include "tsdb/db_impl.h"
+#include "tsdb/rocks/coding.h"
+#include "tsdb/rocks/keys.h"
+#include "tsdb/rocks/rocks_status.h"
+
+namespace pharos::tsdb {
+namespace {
+
+struct ChunkData {
+  int64_t mint;
+  int64_t maxt;
+  std::string bytes;  // an encoded chunk, encoding byte first
+};
+
+// What a Select found of one series before its persisted chunks are read.
+struct SeriesData {
+  Labels labels;
+  std::vector<ChunkData> chunks;                       // from the head
+  std::vector<std::pair<uint64_t, int64_t>> persisted;  // (id, partition)
+};
+
+// Iterates samples of sorted, possibly overlapping chunks within [mint, maxt].
+class ChunksIterator final : public SampleIterator {
+ public:
+  ChunksIterator(const std::vector<ChunkData>* chunks, int64_t mint, int64_t maxt)
+      : chunks_(chunks), mint_(mint), maxt_(maxt) {
+    for (size_t i = 1; i < chunks_->size(); ++i) {
+      if ((*chunks_)[i].mint <= (*chunks_)[i - 1].maxt) overlapping_ = true;
+    }
+    if (overlapping_) Flatten();
+  }
+
+  bool Next() override {
+    valid_ = NextImpl();
+    return valid_;
+  }
+
+  bool Seek(int64_t t) override {
+    if (valid_ && cur_.t >= t) return true;
+    if (exhausted_) return false;
+    if (overlapping_) {
+      while (pos_ < flat_.size() && flat_[pos_].t < t) ++pos_;
+      return Next();
+    }
+    mint_ = std::max(mint_, t);
+    // Skip whole chunks that end before t.
+    while (next_chunk_ < chunks_->size() && (*chunks_)[next_chunk_].maxt < t) {
+      ++next_chunk_;
+      active_ = false;
+    }
+    return Next();
+  }
+
+  Sample At() const override { return cur_; }
+  Status status() const override { return status_; }
+
+ private:
+  bool NextImpl() {
+    if (!status_.ok() || exhausted_) return false;
+    if (overlapping_) {
+      if (pos_ >= flat_.size()) return Stop();
+      cur_ = flat_[pos_++];
+      return true;
+    }
+    while (true) {
+      if (active_ && it_.Next()) {
+        cur_ = it_.At();
+        if (cur_.t > maxt_) return Stop();
+        if (cur_.t >= mint_) return true;
+        continue;
+      }
+      if (active_ && !it_.status().ok()) {
+        status_ = it_.status();
+        return Stop();
+      }
+      if (next_chunk_ >= chunks_->size()) return Stop();
+      const ChunkData& c = (*chunks_)[next_chunk_++];
+      if (c.maxt < mint_) continue;
+      if (c.mint > maxt_) return Stop();
+      it_.Reset(c.bytes);
+      active_ = true;
+    }
+  }
+
+  bool Stop() {
+    exhausted_ = true;
+    next_chunk_ = chunks_->size();
+    active_ = false;
+    return false;
+  }
+
+  void Flatten() {
+    for (const ChunkData& c : *chunks_) {
+      Status s = DecodeAll(c.bytes, &flat_);
+      if (!s.ok()) {
+        status_ = s;
+        return;
+      }
+    }
+    std::stable_sort(flat_.begin(), flat_.end(),
+                     [](const Sample& a, const Sample& b) { return a.t < b.t; });
+    flat_.erase(std::unique(flat_.begin(), flat_.end(),
+                            [](const Sample& a, const Sample& b) { return a.t == b.t; }),
+                flat_.end());
+    flat_.erase(std::remove_if(flat_.begin(), flat_.end(),
+                               [&](const Sample& s) { return s.t < mint_ || s.t > maxt_; }),
+                flat_.end());
+  }
+
+  const std::vector<ChunkData>* chunks_;
+  int64_t mint_, maxt_;
+  bool overlapping_ = false;
+  std::vector<Sample> flat_;
+  size_t pos_ = 0;
+  ChunkIterator it_;
+  bool active_ = false;
+  bool valid_ = false;
+  bool exhausted_ = false;
+  size_t next_chunk_ = 0;
+  Sample cur_{kMinTime, 0};
+  Status status_;
+};
+
+class LoadedSeries final : public Series {
+ public:
+  const Labels& labels() const override { return labels_; }
+  std::unique_ptr<SampleIterator> Iterator() const override {
+    return std::make_unique<ChunksIterator>(&chunks_, mint_, maxt_);
+  }
+
+  Labels labels_;
+  std::vector<ChunkData> chunks_;
+  int64_t mint_ = kMinTime, maxt_ = kMaxTime;
+};
+
+// Owns a RocksDB snapshot taken after the head was copied, so every chunk
+// is seen in the head, on disk, or both (duplicates are merged by time).
+class DbSeriesSet final : public SeriesSet {
+ public:
+  DbSeriesSet(DbImpl& db, std::vector<SeriesData> series, const rocksdb::Snapshot* snap,
+              int64_t mint, int64_t maxt)
+      : db_(db), series_(std::move(series)), snap_(snap), mint_(mint), maxt_(maxt) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap_;
+    it_.reset(db_.rocks()->NewIterator(ro, db_.cfs().chunks));
+  }
+  ~DbSeriesSet() override {
+    it_.reset();
+    db_.rocks()->ReleaseSnapshot(snap_);
+  }
+
+  bool Next() override {
+    while (status_.ok() && pos_ < series_.size()) {
+      SeriesData& d = series_[pos_++];
+      cur_.labels_ = std::move(d.labels);
+      cur_.chunks_ = std::move(d.chunks);
+      cur_.mint_ = mint_;
+      cur_.maxt_ = maxt_;
+      for (auto [id, partition] : d.persisted) {
+        status_ = LoadChunks(id, partition, &cur_.chunks_);
+        if (!status_.ok()) return false;
+      }
+      if (cur_.chunks_.empty()) continue;
+      std::stable_sort(cur_.chunks_.begin(), cur_.chunks_.end(),
+                       [](const ChunkData& a, const ChunkData& b) { return a.mint < b.mint; });
+      // The same chunk can be both in the head and on disk.
+      cur_.chunks_.erase(std::unique(cur_.chunks_.begin(), cur_.chunks_.end(),
+                                     [](const ChunkData& a, const ChunkData& b) {
+                                       return a.mint == b.mint && a.maxt == b.maxt;
+                                     }),
+                         cur_.chunks_.end());
+      return true;
+    }
+    return false;
+  }
+  const Series& At() const override { return cur_; }
+  Status status() const override { return status_; }
+
+ private:
+  Status LoadChunks(uint64_t id, int64_t partition, std::vector<ChunkData>* out) {
+    std::string prefix = keys::ChunkSeriesPrefix(partition, id);
+    for (it_->Seek(prefix); it_->Valid() && it_->key().starts_with(prefix); it_->Next()) {
+      keys::ChunkKeyParts parts;
+      if (!keys::DecodeChunkKey({it_->key().data(), it_->key().size()}, &parts)) {
+        return CorruptionError("malformed chunk key");
+      }
+      coding::Reader r({it_->value().data(), it_->value().size()});
+      uint64_t span;
+      if (!r.GetVarint(&span) || r.empty()) {
+        return CorruptionError("malformed chunk of series " + std::to_string(id));
+      }
+      int64_t maxt = parts.mint + static_cast<int64_t>(span);
+      if (parts.mint > maxt_) break;
+      if (maxt < mint_) continue;
+      out->push_back({parts.mint, maxt, std::string(r.rest())});
+    }
+    return FromRocks(it_->status(), "reading chunks");
+  }
+
+  DbImpl& db_;
+  std::vector<SeriesData> series_;
+  const rocksdb::Snapshot* snap_;
+  int64_t mint_, maxt_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  size_t pos_ = 0;
+  LoadedSeries cur_;
+  Status status_;
+};
+
+class DbQuerier final : public Querier {
+ public:
+  DbQuerier(DbImpl& db, int64_t mint, int64_t maxt) : db_(db), mint_(mint), maxt_(maxt) {}
+
+  std::unique_ptr<SeriesSet> Select(const SelectHints& hints,
+                                    const std::vector<Matcher>& matchers) override {
+    int64_t mint = std::max(mint_, hints.start), maxt = std::min(maxt_, hints.end);
+    std::vector<SeriesData> found;
+    if (mint > maxt) return EmptySeriesSet();
+    std::unordered_map<uint64_t, size_t> by_id;
+    CopyHead(matchers, mint, maxt, &found, &by_id);
+    const rocksdb::Snapshot* snap = db_.rocks()->GetSnapshot();
+    Status s = FindPersisted(snap, matchers, mint, maxt, &found, &by_id);
+    if (!s.ok()) {
+      db_.rocks()->ReleaseSnapshot(snap);
+      return EmptySeriesSet(s);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const SeriesData& a, const SeriesData& b) { return a.labels < b.labels; });
+    // Equal labels under different ids (a series that left the head and came
+    // back) are one series.
+    std::vector<SeriesData> merged;
+    for (SeriesData& d : found) {
+      if (!merged.empty() && merged.back().labels == d.labels) {
+        auto& m = merged.back();
+        std::move(d.chunks.begin(), d.chunks.end(), std::back_inserter(m.chunks));
+        m.persisted.insert(m.persisted.end(), d.persisted.begin(), d.persisted.end());
+      } else {
+        merged.push_back(std::move(d));
+      }
+    }
+    return std::make_unique<DbSeriesSet>(db_, std::move(merged), snap, mint, maxt);
+  }
+
+  Result<std::vector<std::string>> LabelNames(const std::vector<Matcher>& matchers) override {
+    std::vector<std::string> out;
+    if (matchers.empty()) {
+      ASSIGN_OR_RETURN(auto pairs, AllPairs(std::nullopt));
+      for (auto& [n, v] : pairs) out.push_back(std::move(n));
+    } else {
+      RETURN_IF_ERROR(ForEachLabels(matchers, [&](const Labels& l) {
+        for (const Label& x : l) out.push_back(x.name);
+      }));
+    }
+    return SortUnique(std::move(out));
+  }
+
+  Result<std::vector<std::string>> LabelValues(const std::string& name,
+                                               const std::vector<Matcher>& matchers) override {
+    std::vector<std::string> out;
+    if (matchers.empty()) {
+      ASSIGN_OR_RETURN(auto pairs, AllPairs(name));
+      for (auto& [n, v] : pairs) out.push_back(std::move(v));
+    } else {
+      RETURN_IF_ERROR(ForEachLabels(matchers, [&](const Labels& l) {
+        std::string_view v = l.Get(name);
+        if (!v.empty()) out.emplace_back(v);
+      }));
+    }
+    return SortUnique(std::move(out));
+  }
+
+ private:
+  static std::vector<std::string> SortUnique(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }
+
+  template <typename Fn>
+  Status ForEachLabels(const std::vector<Matcher>& matchers, Fn&& fn) {
+    SelectHints hints{mint_, maxt_, true};
+    auto set = Select(hints, matchers);
+    while (set->Next()) fn(set->At().labels());
+    return set->status();
+  }
+
+  bool HeadOverlaps() const {
+    Head& h = db_.head();
+    return h.MaxTime() != kMinTime && h.MaxTime() >= mint_ && h.MinTime() <= maxt_;
+  }
+
+  // (name, value) pairs of every series with data in range, optionally of
+  // one name only.
+  Result<std::vector<std::pair<std::string, std::string>>> AllPairs(
+      std::optional<std::string> only) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (HeadOverlaps()) {
+      for (auto& p : db_.head().LabelPairs()) {
+        if (!only || p.first == *only) out.push_back(std::move(p));
+      }
+    }
+    std::unique_ptr<rocksdb::Iterator> it(db_.rocks()->NewIterator({}, db_.cfs().index));
+    for (int64_t p : Partitions(mint_, maxt_)) {
+      std::string prefix = only ? keys::ValuePrefix(p, *only) : keys::AllValuesPrefix(p);
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        std::string_view n, v;
+        if (!keys::DecodeValueKey({it->key().data(), it->key().size()}, &n, &v)) {
+          return CorruptionError("malformed index value key");
+        }
+        out.emplace_back(n, v);
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "reading label values"));
+    }
+    return out;
+  }
+
+  std::vector<int64_t> Partitions(int64_t mint, int64_t maxt) {
+    int64_t w = db_.options().partition_ms;
+    return db_.PartitionsBetween(keys::PartitionOf(mint, w), keys::PartitionOf(maxt, w));
+  }
+
+  void CopyHead(const std::vector<Matcher>& matchers, int64_t mint, int64_t maxt,
+                std::vector<SeriesData>* out, std::unordered_map<uint64_t, size_t>* by_id) {
+    Head& head = db_.head();
+    db_.AppenderOpened();  // pins removed series' memory while we read them
+    for (MemSeries* s : head.Select(matchers)) {
+      SeriesData d;
+      d.labels = head.LabelsOf(*s);
+      {
+        std::lock_guard lock(head.LockFor(*s));
+        for (const SealedChunk& c : s->sealed) {
+          if (c.maxt >= mint && c.mint <= maxt) d.chunks.push_back({c.mint, c.maxt, c.bytes});
+        }
+        if (s->has_open && s->open.max_time() >= mint && s->open.min_time() <= maxt) {
+          d.chunks.push_back(
+              {s->open.min_time(), s->open.max_time(), std::string(s->open.bytes())});
+        }
+      }
+      (*by_id)[s->id] = out->size();
+      out->push_back(std::move(d));
+    }
+    db_.AppenderClosed();
+  }
+
+  Result<std::vector<uint64_t>> PostingsFor(rocksdb::Iterator* it, int64_t p,
+                                            const Matcher& m) {
+    std::vector<std::string> values;
+    bool positive = m.type() == MatchType::kEqual || m.type() == MatchType::kRegexMatch;
+    if (positive && !m.SetMatches().empty()) {
+      values = m.SetMatches();
+    } else {
+      std::string prefix = keys::ValuePrefix(p, m.name());
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        std::string_view n, v;
+        if (!keys::DecodeValueKey({it->key().data(), it->key().size()}, &n, &v)) {
+          return CorruptionError("malformed index value key");
+        }
+        if (m.Matches(v)) values.emplace_back(v);
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "reading label values"));
+    }
+    std::vector<uint64_t> ids;
+    for (const std::string& v : values) {
+      std::string prefix = keys::PostingPrefix(p, m.name(), v);
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        if (it->key().size() != prefix.size() + 8) return CorruptionError("malformed posting");
+        ids.push_back(coding::GetBigEndian64(it->key().data() + prefix.size()));
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "reading postings"));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+
+  Status FindPersisted(const rocksdb::Snapshot* snap, const std::vector<Matcher>& matchers,
+                       int64_t mint, int64_t maxt, std::vector<SeriesData>* out,
+                       std::unordered_map<uint64_t, size_t>* by_id) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    std::unique_ptr<rocksdb::Iterator> it(db_.rocks()->NewIterator(ro, db_.cfs().index));
+    for (int64_t p : Partitions(mint, maxt)) {
+      std::vector<uint64_t> ids;
+      bool have = false;
+      for (const Matcher& m : matchers) {
+        if (m.MatchesEmpty()) continue;
+        ASSIGN_OR_RETURN(std::vector<uint64_t> list, PostingsFor(it.get(), p, m));
+        if (!have) {
+          ids = std::move(list);
+          have = true;
+        } else {
+          std::vector<uint64_t> both;
+          std::set_intersection(ids.begin(), ids.end(), list.begin(), list.end(),
+                                std::back_inserter(both));
+          ids = std::move(both);
+        }
+        if (ids.empty()) break;
+      }
+      // Labels of series not in the head come from the partition's index.
+      auto add = [&](uint64_t id, std::string_view labels_value) -> Status {
+        auto known = by_id->find(id);
+        if (known != by_id->end()) {
+          (*out)[known->second].persisted.emplace_back(id, p);
+          return Status();
+        }
+        ASSIGN_OR_RETURN(Labels labels, keys::DecodeLabels(labels_value));
+        if (!MatchesAll(matchers, [&](const std::string& n) { return labels.Get(n); })) {
+          return Status();
+        }
+        (*by_id)[id] = out->size();
+        out->push_back({std::move(labels), {}, {{id, p}}});
+        return Status();
+      };
+      if (!have) {
+        std::string prefix = keys::PartitionPrefix(p) + keys::kSeriesKind;
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+          uint64_t id = keys::DecodeU64Key(
+              std::string_view(it->key().data(), it->key().size()).substr(prefix.size()));
+          RETURN_IF_ERROR(add(id, {it->value().data(), it->value().size()}));
+        }
+        RETURN_IF_ERROR(FromRocks(it->status(), "reading index"));
+        continue;
+      }
+      for (uint64_t id : ids) {
+        if (by_id->count(id)) {
+          RETURN_IF_ERROR(add(id, {}));
+          continue;
+        }
+        std::string value;
+        rocksdb::Status s =
+            db_.rocks()->Get(ro, db_.cfs().index, keys::IndexSeriesKey(p, id), &value);
+        if (s.IsNotFound()) return CorruptionError("posting without series entry");
+        RETURN_IF_ERROR(FromRocks(s, "reading series labels"));
+        RETURN_IF_ERROR(add(id, value));
+      }
+    }
+    return Status();
+  }
+
+  DbImpl& db_;
+  int64_t mint_, maxt_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Querier>> DbImpl::NewQuerier(int64_t mint, int64_t maxt) {
+  if (closed_) return FailedPreconditionError("storage is closed");
+  return std::unique_ptr<Querier>(std::make_unique<DbQuerier>(*this, mint, maxt));
+}
+
+}  // namespace pharos::tsdb
