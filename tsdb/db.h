@@ -126,6 +126,10 @@ class Db : public Appendable, public Queryable {
 
   virtual DbStats Stats() = 0;
 
+  // Compacts every column family fully, so deleted and overwritten data
+  // leaves the disk now rather than in some later background compaction.
+  virtual Status Compact() = 0;
+
   // On-disk bytes of the database directory (SST, log and manifest files).
   virtual uint64_t DiskBytes() = 0;
 

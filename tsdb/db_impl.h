@@ -40,6 +40,7 @@ class DbImpl final : public Db {
                       int64_t maxt) override;
   Status Maintain(bool force_checkpoint) override;
   DbStats Stats() override;
+  Status Compact() override;
   uint64_t DiskBytes() override;
 
   // --- used by the appender, querier and maintenance code ---

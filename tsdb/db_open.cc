@@ -48,7 +48,8 @@ DbImpl::~DbImpl() {
 namespace {
 
 rocksdb::ColumnFamilyOptions CfOptions(size_t write_buffer, bool compress,
-                                       const std::shared_ptr<rocksdb::Cache>& cache) {
+                                       const std::shared_ptr<rocksdb::Cache>& cache,
+                                       size_t block_size = 16 * 1024) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer;
   o.max_write_buffer_number = 3;
@@ -56,7 +57,7 @@ rocksdb::ColumnFamilyOptions CfOptions(size_t write_buffer, bool compress,
   o.bottommost_compression = compress ? rocksdb::kZSTD : rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  t.block_size = 16 * 1024;
+  t.block_size = block_size;
   t.format_version = 5;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
@@ -73,15 +74,16 @@ Status DbImpl::OpenStorage() {
   dbo.keep_log_file_num = 3;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  auto cache = rocksdb::NewLRUCache(32 << 20);
+  auto cache = rocksdb::NewLRUCache(64 << 20);
 
   // Chunks are already compressed by their encoding; everything else is
   // label text that compresses well.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, CfOptions(4 << 20, true, cache)},
       {keys::kSeriesCf, CfOptions(16 << 20, true, cache)},
-      {keys::kWalCf, CfOptions(64 << 20, false, cache)},
-      {keys::kChunksCf, CfOptions(32 << 20, false, cache)},
+      {keys::kWalCf, CfOptions(32 << 20, false, cache)},
+      // Small blocks: queries read one series' chunks at a time.
+      {keys::kChunksCf, CfOptions(32 << 20, false, cache, 4096)},
       {keys::kIndexCf, CfOptions(16 << 20, true, cache)},
       {keys::kHeadCf, CfOptions(32 << 20, false, cache)},
   };

@@ -48,6 +48,15 @@ Status DbImpl::DropPartition(int64_t partition) {
   return FromRocks(db_->CompactRange(co, cfs_.index, &b, &e), "compacting index");
 }
 
+Status DbImpl::Compact() {
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting"));
+  }
+  return Status();
+}
+
 Status DbImpl::ApplyRetention() {
   const int64_t width = options_.partition_ms;
   // Never drop a partition the head may still write to.
