@@ -1,0 +1,68 @@
+// Flags: Pharos' command line, with Prometheus' flag names and defaults
+// adapted to Pharos.
+//
+//   ASSIGN_OR_RETURN(Flags flags, ParseFlags(args));   // args = argv[1..]
+//   if (flags.help) print FlagsHelp() ...
+//   tsdb::DbOptions options = ToDbOptions(flags);
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/logger.h"
+#include "tsdb/db.h"
+#include "tsdb/status.h"
+
+namespace pharos::server {
+
+struct Flags {
+  // --config.file: the Prometheus-format configuration file.
+  std::string config_file = "pharos.yml";
+  // --storage.tsdb.path: the database directory.
+  std::string storage_path = "data/";
+  // --storage.tsdb.retention.time: how long samples are kept, in ms.
+  int64_t retention_time_ms = 30LL * 24 * 3600 * 1000;
+  // --storage.tsdb.retention.size: the most bytes kept on disk; 0 is off.
+  uint64_t retention_size_bytes = 0;
+  // --storage.tsdb.wal-fsync: sync every commit to disk.
+  bool wal_fsync = false;
+  // --web.listen-address: host:port of the HTTP server; port 0 picks one.
+  std::string listen_address = "0.0.0.0:9090";
+  // --log.level and --log.format.
+  LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
+  // --help, --version: print and exit.
+  bool help = false;
+  bool version = false;
+};
+
+// The longest retention Pharos accepts, like Prometheus: 100 years.
+inline constexpr int64_t kMaxRetentionMs = 100LL * 365 * 24 * 3600 * 1000;
+
+// Parses the command line (without the program name). Errors are
+// kInvalidArgument and name the offending flag: unknown flags, missing
+// values, bad durations or sizes, unknown log levels or formats, positional
+// arguments.
+Result<Flags> ParseFlags(const std::vector<std::string>& args);
+
+// The --help text.
+std::string FlagsHelp();
+
+// Every flag and its value as a user would write it, in --help order.
+std::vector<std::pair<std::string, std::string>> FlagValues(const Flags& flags);
+
+// What the flags ask of storage:
+//   path            = storage_path
+//   retention_ms    = retention_time_ms, except: 30d when both retention
+//                     time and size are 0 (Prometheus falls back to its
+//                     default the same way), capped at kMaxRetentionMs
+//   retention_bytes = retention_size_bytes
+//   wal_fsync       = wal_fsync
+// Every other field keeps DbOptions' default.
+tsdb::DbOptions ToDbOptions(const Flags& flags);
+
+}  // namespace pharos::server

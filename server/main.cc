@@ -1,0 +1,168 @@
+// The pharos binary: the server, or a tool verb (`pharos tsdb bench ...`).
+//
+// Server lifecycle, in Prometheus' order: parse flags; start the web
+// listener (so /-/healthy answers and /-/ready says 503 while storage opens);
+// open storage; mark ready; wait for SIGTERM or SIGINT; stop the web
+// listener; close storage. Exit codes: 0 after a clean shutdown, 1 when the
+// listener or storage fails, 2 for bad flags.
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/flags.h"
+#include "server/health_handlers.h"
+#include "server/http_server.h"
+#include "server/logger.h"
+#include "server/router.h"
+#include "server/tsdb_bench.h"
+#include "server/units.h"
+#include "server/version.h"
+#include "tsdb/db.h"
+
+namespace pharos::server {
+namespace {
+
+std::string HostDetails() {
+  utsname u{};
+  if (uname(&u) != 0) return "(unknown)";
+  return std::string("(") + u.sysname + " " + u.release + " " + u.version + " " + u.machine + " " +
+         u.nodename + ")";
+}
+
+std::string RlimitText(int resource) {
+  rlimit r{};
+  if (getrlimit(resource, &r) != 0) return "(unknown)";
+  auto text = [](rlim_t v) {
+    return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v);
+  };
+  return "(soft=" + text(r.rlim_cur) + ", hard=" + text(r.rlim_max) + ")";
+}
+
+std::string SignalName(int sig) {
+  switch (sig) {
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP";
+  }
+  return std::to_string(sig);
+}
+
+// Blocks the signals the server waits for in every thread (threads started
+// later inherit the mask), so only sigwait() sees them.
+sigset_t BlockServerSignals() {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed peer is an error code, not death
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Waits for SIGTERM or SIGINT and returns it.
+int WaitForShutdownSignal(const sigset_t& set, const Logger& log) {
+  while (true) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log.Warn("Received SIGHUP; configuration reload is not available yet, ignoring");
+      continue;
+    }
+    return sig;
+  }
+}
+
+int RunServer(const Flags& flags) {
+  Logger log(flags.log_level, flags.log_format);
+  Logger web_log = log.With({{"component", "web"}});
+  const BuildInfo& build = CurrentBuildInfo();
+  log.Info("Starting Pharos", {{"version", VersionSummary(build)}});
+  log.Info("Build context", {{"build_context", BuildContext(build)}});
+  log.Info("Host details", {{"host_details", HostDetails()},
+                            {"fd_limits", RlimitText(RLIMIT_NOFILE)},
+                            {"vm_limits", RlimitText(RLIMIT_AS)}});
+
+  sigset_t signals = BlockServerSignals();
+
+  std::atomic<bool> ready{false};
+  Router router;
+  RegisterHealthHandlers(router, ready);
+
+  HttpServerOptions http_options;
+  http_options.listen_address = flags.listen_address;
+  http_options.logger = &web_log;
+  web_log.Info("Start listening for connections", {{"address", flags.listen_address}});
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(http_options, router);
+  if (!http.ok()) {
+    web_log.Error("Unable to start web listener", {{"err", http.status().message()}});
+    return 1;
+  }
+  web_log.Info("Listening on", {{"address", (*http)->address()}});
+
+  tsdb::DbOptions db_options = ToDbOptions(flags);
+  log.Info("Starting TSDB ...", {{"path", db_options.path},
+                                 {"retention.time", FormatDuration(db_options.retention_ms)},
+                                 {"retention.size", FormatByteSize(db_options.retention_bytes)},
+                                 {"wal_fsync", db_options.wal_fsync}});
+  Result<std::unique_ptr<tsdb::Db>> db = tsdb::Db::Open(std::move(db_options));
+  if (!db.ok()) {
+    log.Error("Opening storage failed", {{"err", db.status().message()}});
+    (*http)->Stop();
+    return 1;
+  }
+  log.Info("TSDB started");
+
+  ready.store(true, std::memory_order_release);
+  log.Info("Server is ready to receive web requests.");
+
+  int sig = WaitForShutdownSignal(signals, log);
+  log.Warn("Received an OS signal, exiting gracefully...", {{"signal", SignalName(sig)}});
+  ready.store(false, std::memory_order_release);
+
+  log.Info("Stopping web handler...");
+  (*http)->Stop();
+  log.Info("Stopping storage...");
+  if (Status s = (*db)->Close(); !s.ok()) {
+    log.Error("Closing storage failed", {{"err", s.message()}});
+    return 1;
+  }
+  log.Info("See you next time!");
+  return 0;
+}
+
+int Main(const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "tsdb" && args[1] == "bench") {
+    return RunTsdbBench(std::vector<std::string>(args.begin() + 2, args.end()));
+  }
+  Result<Flags> flags = ParseFlags(args);
+  if (!flags.ok()) {
+    std::fprintf(stderr, "pharos: error: %s, try --help\n", flags.status().message().c_str());
+    return 2;
+  }
+  if (flags->help) {
+    std::fputs(FlagsHelp().c_str(), stdout);
+    return 0;
+  }
+  if (flags->version) {
+    std::fputs(VersionText(CurrentBuildInfo()).c_str(), stdout);
+    return 0;
+  }
+  return RunServer(*flags);
+}
+
+}  // namespace
+}  // namespace pharos::server
+
+int main(int argc, char** argv) {
+  return pharos::server::Main(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,57 @@
+// Router: maps a request's method and path to a handler.
+//
+//   Router router;
+//   router.Handle("GET", "/-/healthy", [](const Request&) {
+//     return Response::Text(200, "Pharos is Healthy.\n");
+//   });
+//   router.Handle("GET", "/api/v1/label/:name/values", LabelValues);
+//   Response res = router.Route(std::move(request));
+//
+// Patterns are paths whose segments are literal, ":name" (one segment,
+// available as request.PathParam("name")) or, last, "*name" (the rest of the
+// path, possibly empty). Routes are tried in registration order.
+//
+// Like Prometheus' router: HEAD is served by the GET handler when no HEAD
+// handler is registered (the HTTP layer drops the body); a known path with an
+// unregistered method gets 405 "Method Not Allowed" with an Allow header; any
+// other path gets 404 "404 page not found".
+//
+// Thread-safety: register every route before the first Route(); after that,
+// Route() may be called concurrently.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/http_message.h"
+
+namespace pharos::server {
+
+class Router {
+ public:
+  using Handler = std::function<Response(const Request&)>;
+
+  // Registers `handler` for `method` ("GET", "POST", ...) on `pattern`.
+  // REQUIRES: `pattern` starts with '/'.
+  void Handle(std::string method, std::string_view pattern, Handler handler);
+
+  // Runs the matching handler, or answers 404/405 itself.
+  Response Route(Request request) const;
+
+ private:
+  struct Entry {
+    std::string method;
+    std::vector<std::string> segments;  // pattern split on '/'
+    Handler handler;
+  };
+
+  // True when `path` matches `route`; fills `params` from ":" and "*"
+  // segments.
+  static bool Match(const Entry& route, std::string_view path, HttpFields* params);
+
+  std::vector<Entry> routes_;
+};
+
+}  // namespace pharos::server
