@@ -16,16 +16,19 @@ class DbAppender final : public Appender {
   ~DbAppender() override { db_.AppenderClosed(); }
 
   Result<SeriesRef> Append(SeriesRef ref, const Labels& labels, int64_t t, double v) override {
+    // Checked before the series is looked up, as Prometheus does: a refused
+    // sample must not register a new, empty series (it would show up in
+    // label listings until the next partition close).
+    if (t < db_.MinValidTime()) {
+      db_.CountOutOfBounds();
+      return OutOfRangeError("out of bounds");
+    }
     Head& head = db_.head();
     MemSeries* s = ref != 0 ? head.Get(ref) : nullptr;
     if (s == nullptr) {
       RETURN_IF_ERROR(CheckLabels(labels));
       bool created;
       s = head.GetOrCreate(labels, [this] { return db_.NewSeriesId(); }, &created);
-    }
-    if (t < db_.MinValidTime()) {
-      db_.CountOutOfBounds();
-      return OutOfRangeError("out of bounds");
     }
     {
       std::lock_guard lock(head.LockFor(*s));

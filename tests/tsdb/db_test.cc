@@ -108,7 +108,9 @@ TEST(Db, ReopenReplaysWalAndSnapshots) {
       ASSERT_TRUE(app->Append(0, kA, i * 15000, i * 1.5).ok());
       ASSERT_TRUE(app->Commit().ok());
       want.push_back({i * 15000, i * 1.5});
-      if (i == 250) ASSERT_TRUE(db->Maintain(true).ok());
+      if (i == 250) {
+        ASSERT_TRUE(db->Maintain(true).ok());
+      }
     }
     // No Close(): the destructor closes, but simulate a crash-free reopen of
     // a db whose WAL holds records after the checkpoint.
@@ -138,7 +140,9 @@ TEST(Db, PersistsChunksAcrossPartitionsAndQueriesRanges) {
       ASSERT_TRUE(app->Append(0, kB, int64_t{i} * 15000, -i).ok());
       ASSERT_TRUE(app->Commit().ok());
       want.push_back({int64_t{i} * 15000, double(i)});
-      if (i % 100 == 0) ASSERT_TRUE(db->Maintain(false).ok());
+      if (i % 100 == 0) {
+        ASSERT_TRUE(db->Maintain(false).ok());
+      }
     }
     ASSERT_TRUE(db->Maintain(true).ok());
     auto got = ReadAll(*db, {M(MatchType::kEqual, "job", "a")});

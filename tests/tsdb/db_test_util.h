@@ -8,6 +8,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tsdb/db.h"
@@ -72,6 +73,41 @@ inline std::map<std::string, std::vector<Sample>> ReadAll(Queryable& q,
   }
   EXPECT_TRUE(set->status().ok()) << set->status().ToString();
   return out;
+}
+
+// One series as a Select returned it.
+struct SeriesSamples {
+  Labels labels;
+  std::vector<Sample> samples;
+};
+
+// Every series `q` selects with `hints` and `ms`, in Select order, with the
+// samples its iterator yields. The first error of the SeriesSet or of any
+// SampleIterator is returned instead; unlike ReadAll, nothing is asserted,
+// so tests that expect errors (corruption) or run off the main thread
+// (concurrency) can use it.
+inline Result<std::vector<SeriesSamples>> Collect(Querier& q, const SelectHints& hints,
+                                                  const std::vector<Matcher>& ms) {
+  std::vector<SeriesSamples> out;
+  auto set = q.Select(hints, ms);
+  while (set->Next()) {
+    SeriesSamples s{set->At().labels(), {}};
+    auto it = set->At().Iterator();
+    while (it->Next()) s.samples.push_back(it->At());
+    if (!it->status().ok()) return it->status();
+    out.push_back(std::move(s));
+  }
+  if (!set->status().ok()) return set->status();
+  return out;
+}
+
+// Same, through a fresh querier over [mint, maxt].
+inline Result<std::vector<SeriesSamples>> Collect(Queryable& db, const std::vector<Matcher>& ms,
+                                                  int64_t mint = kMinTime,
+                                                  int64_t maxt = kMaxTime) {
+  auto q = db.NewQuerier(mint, maxt);
+  if (!q.ok()) return q.status();
+  return Collect(**q, SelectHints{mint, maxt}, ms);
 }
 
 }  // namespace pharos::tsdb::testing
