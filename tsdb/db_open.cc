@@ -52,7 +52,7 @@ rocksdb::ColumnFamilyOptions CfOptions(size_t write_buffer, bool compress,
                                        size_t block_size = 16 * 1024) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer;
-  o.max_write_buffer_number = 3;
+  o.max_write_buffer_number = 2;
   o.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
   o.bottommost_compression = compress ? rocksdb::kZSTD : rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions t;
@@ -71,21 +71,24 @@ Status DbImpl::OpenStorage() {
   dbo.create_missing_column_families = true;
   dbo.max_background_jobs = 2;
   dbo.max_total_wal_size = 256 << 20;
+  // Memtables are the largest fixed cost in memory: cap them all together
+  // (RocksDB flushes the biggest when the total is exceeded).
+  dbo.db_write_buffer_size = 96 << 20;
   dbo.keep_log_file_num = 3;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  auto cache = rocksdb::NewLRUCache(64 << 20);
+  auto cache = rocksdb::NewLRUCache(32 << 20);
 
   // Chunks are already compressed by their encoding; everything else is
   // label text that compresses well.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, CfOptions(4 << 20, true, cache)},
-      {keys::kSeriesCf, CfOptions(16 << 20, true, cache)},
+      {rocksdb::kDefaultColumnFamilyName, CfOptions(1 << 20, true, cache)},
+      {keys::kSeriesCf, CfOptions(8 << 20, true, cache)},
       {keys::kWalCf, CfOptions(32 << 20, false, cache)},
       // Small blocks: queries read one series' chunks at a time.
-      {keys::kChunksCf, CfOptions(32 << 20, false, cache, 4096)},
+      {keys::kChunksCf, CfOptions(16 << 20, false, cache, 4096)},
       {keys::kIndexCf, CfOptions(16 << 20, true, cache)},
-      {keys::kHeadCf, CfOptions(32 << 20, false, cache)},
+      {keys::kHeadCf, CfOptions(16 << 20, false, cache)},
   };
   rocksdb::Status s = rocksdb::DB::Open(dbo, options_.path, cfs, &handles_, &db_);
   RETURN_IF_ERROR(FromRocks(s, "opening " + options_.path));
@@ -143,10 +146,18 @@ Status DbImpl::LoadPartitions() {
 Status DbImpl::Replay() {
   // 1. Head series and their labels.
   {
+    uint64_t estimate = 0;
+    if (db_->GetIntProperty(cfs_.series, "rocksdb.estimate-num-keys", &estimate)) {
+      head_->Reserve(estimate);
+    }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_.series));
+    std::vector<LabelView> labels;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       uint64_t id = keys::DecodeU64Key({it->key().data(), it->key().size()});
-      ASSIGN_OR_RETURN(Labels labels, keys::DecodeLabels({it->value().data(), it->value().size()}));
+      if (!keys::DecodeLabelViews({it->value().data(), it->value().size()}, &labels) ||
+          labels.empty()) {
+        return CorruptionError("bad labels of head series " + std::to_string(id));
+      }
       MemSeries* s = head_->Restore(id, labels);
       s->labels_persisted = true;
       if (id >= next_series_id_) next_series_id_ = id + 1;
@@ -173,6 +184,7 @@ Status DbImpl::Replay() {
       s->applied_seq = seq;
       s->last_t = last_t;
       s->last_v = last_v;
+      if (last_t != kMinTime) head_->ObserveTime(last_t);
       if (has_open) {
         ASSIGN_OR_RETURN(XorChunk chunk, XorChunk::FromBytes(r.rest()));
         // A chunk of a closed partition was persisted when it closed.
@@ -207,13 +219,7 @@ Status DbImpl::Replay() {
     }
     last_seq_ = seq;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "replaying WAL"));
-  // Track the head's time range from data restored above.
-  for (MemSeries* s : head_->All()) {
-    std::lock_guard lock(head_->LockFor(*s));
-    if (s->last_t != kMinTime) head_->ObserveTime(s->last_t);
-  }
-  return Status();
+  return FromRocks(it->status(), "replaying WAL");
 }
 
 Status DbImpl::Close() {

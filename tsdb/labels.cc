@@ -32,6 +32,14 @@ uint64_t HashBytes(const void* data, size_t n, uint64_t seed) {
   return Mix(h ^ tail ^ (uint64_t{n} << 56));
 }
 
+namespace {
+// One step of the label set hash: folds in a name and its value.
+uint64_t HashPair(std::string_view name, std::string_view value, uint64_t h) {
+  h = HashBytes(name.data(), name.size(), h);
+  return HashBytes(value.data(), value.size(), h ^ 0xff);
+}
+}  // namespace
+
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -95,11 +103,14 @@ void Labels::Finish() {
   }
   labels_ = std::move(out);
   uint64_t h = 0;
-  for (const Label& l : labels_) {
-    h = HashBytes(l.name.data(), l.name.size(), h);
-    h = HashBytes(l.value.data(), l.value.size(), h ^ 0xff);
-  }
+  for (const Label& l : labels_) h = HashPair(l.name, l.value, h);
   hash_ = h;
+}
+
+uint64_t HashLabelViews(const LabelView* pairs, size_t n) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < n; ++i) h = HashPair(pairs[i].first, pairs[i].second, h);
+  return h;
 }
 
 Status Labels::Validate(const std::vector<Label>& raw) {

@@ -85,6 +85,13 @@ class Labels {
 // A 64-bit hash of bytes (not cryptographic; stable across runs and builds).
 uint64_t HashBytes(const void* data, size_t n, uint64_t seed = 0);
 
+// A name/value pair viewing strings owned elsewhere.
+using LabelView = std::pair<std::string_view, std::string_view>;
+
+// Labels::Hash() of the label set with these pairs, without building it.
+// REQUIRES: sorted by name, no duplicate names, no empty values.
+uint64_t HashLabelViews(const LabelView* pairs, size_t n);
+
 // True if `s` is valid UTF-8.
 bool ValidUtf8(std::string_view s);
 // True if `s` matches [a-zA-Z_][a-zA-Z0-9_]*.

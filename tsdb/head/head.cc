@@ -12,12 +12,31 @@ Head::Head(int64_t partition_ms, int max_samples_per_chunk)
       min_time_(kMaxTime),
       max_time_(kMinTime) {}
 
-Head::~Head() = default;
+Head::~Head() {
+  // by_id_ owns the series it points at.
+  by_id_.ForEach([](MemSeries* s) { std::unique_ptr<MemSeries> owned(s); });
+}
+
+void Head::Reserve(size_t n) {
+  std::unique_lock lock(mu_);
+  by_id_.Reserve(n);
+  by_hash_.Reserve(n);
+}
 
 MemSeries* Head::Get(uint64_t id) const {
   std::shared_lock lock(mu_);
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second.get();
+  return by_id_.Find(id, [](const MemSeries*) { return true; });
+}
+
+bool Head::SameLabelsLocked(const MemSeries& s, const Labels& labels) const {
+  if (s.num_labels != labels.size()) return false;
+  for (uint16_t i = 0; i < s.num_labels; ++i) {
+    if (symbols_.Lookup(s.label_ids[2 * i]) != labels[i].name ||
+        symbols_.Lookup(s.label_ids[2 * i + 1]) != labels[i].value) {
+      return false;
+    }
+  }
+  return true;
 }
 
 Labels Head::LabelsOf(const MemSeries& s) const {
@@ -34,18 +53,8 @@ Labels Head::LabelsOf(const MemSeries& s) const {
 
 MemSeries* Head::Find(const Labels& labels) const {
   std::shared_lock lock(mu_);
-  auto [lo, hi] = by_hash_.equal_range(labels.Hash());
-  for (auto it = lo; it != hi; ++it) {
-    const MemSeries& s = *it->second;
-    if (s.num_labels != labels.size()) continue;
-    bool same = true;
-    for (uint16_t i = 0; i < s.num_labels && same; ++i) {
-      same = symbols_.Lookup(s.label_ids[2 * i]) == labels[i].name &&
-             symbols_.Lookup(s.label_ids[2 * i + 1]) == labels[i].value;
-    }
-    if (same) return it->second;
-  }
-  return nullptr;
+  return by_hash_.Find(labels.Hash(),
+                       [&](const MemSeries* s) { return SameLabelsLocked(*s, labels); });
 }
 
 MemSeries* Head::GetOrCreate(const Labels& labels, const std::function<uint64_t()>& new_id,
@@ -54,31 +63,29 @@ MemSeries* Head::GetOrCreate(const Labels& labels, const std::function<uint64_t(
   if (MemSeries* s = Find(labels)) return s;
   std::unique_lock lock(mu_);
   // Another thread may have created it between the two locks.
-  auto [lo, hi] = by_hash_.equal_range(labels.Hash());
-  for (auto it = lo; it != hi; ++it) {
-    bool same = it->second->num_labels == labels.size();
-    for (uint16_t i = 0; same && i < labels.size(); ++i) {
-      same = symbols_.Lookup(it->second->label_ids[2 * i]) == labels[i].name &&
-             symbols_.Lookup(it->second->label_ids[2 * i + 1]) == labels[i].value;
-    }
-    if (same) return it->second;
+  if (MemSeries* s = by_hash_.Find(
+          labels.Hash(), [&](const MemSeries* s) { return SameLabelsLocked(*s, labels); })) {
+    return s;
   }
   *created = true;
-  return InsertLocked(new_id(), labels);
+  std::vector<LabelView> views;
+  views.reserve(labels.size());
+  for (const Label& l : labels) views.emplace_back(l.name, l.value);
+  return InsertLocked(new_id(), views.data(), views.size(), labels.Hash());
 }
 
-MemSeries* Head::Restore(uint64_t id, const Labels& labels) {
+MemSeries* Head::Restore(uint64_t id, const std::vector<LabelView>& labels) {
   std::unique_lock lock(mu_);
-  auto it = by_id_.find(id);
-  if (it != by_id_.end()) return it->second.get();
-  return InsertLocked(id, labels);
+  return InsertLocked(id, labels.data(), labels.size(),
+                      HashLabelViews(labels.data(), labels.size()));
 }
 
-MemSeries* Head::InsertLocked(uint64_t id, const Labels& labels) {
-  auto ids = std::make_unique<uint32_t[]>(2 * labels.size());
-  for (size_t i = 0; i < labels.size(); ++i) {
-    uint32_t n = symbols_.Intern(labels[i].name);
-    uint32_t v = symbols_.Intern(labels[i].value);
+MemSeries* Head::InsertLocked(uint64_t id, const LabelView* labels, size_t count,
+                              uint64_t hash) {
+  auto ids = std::make_unique<uint32_t[]>(2 * count);
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t n = symbols_.Intern(labels[i].first);
+    uint32_t v = symbols_.Intern(labels[i].second);
     ids[2 * i] = n;
     ids[2 * i + 1] = v;
     std::vector<uint64_t>& list = postings_[PairKey(n, v)];
@@ -90,11 +97,10 @@ MemSeries* Head::InsertLocked(uint64_t id, const Labels& labels) {
       list.insert(std::lower_bound(list.begin(), list.end(), id), id);
     }
   }
-  auto s = std::make_unique<MemSeries>(id, labels.Hash(), std::move(ids),
-                                       static_cast<uint16_t>(labels.size()));
-  MemSeries* raw = s.get();
-  by_id_.emplace(id, std::move(s));
-  by_hash_.emplace(labels.Hash(), raw);
+  auto s = std::make_unique<MemSeries>(id, hash, std::move(ids), static_cast<uint16_t>(count));
+  MemSeries* raw = s.release();  // owned by by_id_
+  by_id_.Insert(id, raw);
+  by_hash_.Insert(hash, raw);
   return raw;
 }
 
@@ -164,15 +170,14 @@ std::vector<MemSeries*> Head::Select(const std::vector<Matcher>& matchers) const
   }
   if (!have_candidates) {
     ids.reserve(by_id_.size());
-    for (const auto& [id, s] : by_id_) ids.push_back(id);
+    by_id_.ForEach([&](const MemSeries* s) { ids.push_back(s->id); });
     std::sort(ids.begin(), ids.end());
   }
   std::vector<MemSeries*> out;
   out.reserve(ids.size());
   for (uint64_t id : ids) {
-    auto it = by_id_.find(id);
-    if (it == by_id_.end()) continue;
-    MemSeries* s = it->second.get();
+    MemSeries* s = by_id_.Find(id, [](const MemSeries*) { return true; });
+    if (s == nullptr) continue;
     bool ok = true;
     for (const Matcher& m : matchers) {
       if (!m.MatchesEmpty()) continue;  // already satisfied by postings
@@ -217,18 +222,8 @@ void Head::Remove(const std::vector<MemSeries*>& series) {
     for (uint16_t i = 0; i < s->num_labels; ++i) {
       touched.push_back(PairKey(s->label_ids[2 * i], s->label_ids[2 * i + 1]));
     }
-    auto [lo, hi] = by_hash_.equal_range(s->hash);
-    for (auto it = lo; it != hi; ++it) {
-      if (it->second == s) {
-        by_hash_.erase(it);
-        break;
-      }
-    }
-    auto it = by_id_.find(s->id);
-    if (it != by_id_.end()) {
-      removed_.push_back(std::move(it->second));
-      by_id_.erase(it);
-    }
+    by_hash_.Erase(s->hash, s);
+    if (by_id_.Erase(s->id, s)) removed_.emplace_back(s);  // ownership moves
   }
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());

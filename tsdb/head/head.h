@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tsdb/head/mem_series.h"
+#include "tsdb/head/series_map.h"
 #include "tsdb/head/symbol_table.h"
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
@@ -46,8 +47,11 @@ class Head {
   // `*created` tells which happened.
   MemSeries* GetOrCreate(const Labels& labels, const std::function<uint64_t()>& new_id,
                          bool* created);
-  // Registers a series with a known id (WAL replay, restart).
-  MemSeries* Restore(uint64_t id, const Labels& labels);
+  // Makes room for `n` series (restart).
+  void Reserve(size_t n);
+  // Registers a series with a known id (restart). `labels` sorted by
+  // name, as stored. REQUIRES: no series with this id exists.
+  MemSeries* Restore(uint64_t id, const std::vector<LabelView>& labels);
 
   // Materialised labels of a series.
   Labels LabelsOf(const MemSeries& s) const;
@@ -104,8 +108,9 @@ class Head {
   static uint64_t PairKey(uint32_t name, uint32_t value) {
     return (uint64_t{name} << 32) | value;
   }
-  MemSeries* InsertLocked(uint64_t id, const Labels& labels);
+  MemSeries* InsertLocked(uint64_t id, const LabelView* labels, size_t n, uint64_t hash);
   std::vector<uint64_t> PostingsForLocked(const Matcher& m) const;
+  bool SameLabelsLocked(const MemSeries& s, const Labels& labels) const;
 
   const int64_t partition_ms_;
   const int max_samples_;
@@ -113,8 +118,9 @@ class Head {
 
   mutable std::shared_mutex mu_;
   SymbolTable symbols_;                                           // GUARDED_BY(mu_)
-  std::unordered_map<uint64_t, std::unique_ptr<MemSeries>> by_id_;  // GUARDED_BY(mu_)
-  std::unordered_multimap<uint64_t, MemSeries*> by_hash_;         // GUARDED_BY(mu_)
+  // Owns the series (see ~Head); by_hash_ indexes the same objects.
+  SeriesMap by_id_{/*dense_keys=*/true};     // GUARDED_BY(mu_)
+  SeriesMap by_hash_{/*dense_keys=*/false};  // GUARDED_BY(mu_)
   std::unordered_map<uint64_t, std::vector<uint64_t>> postings_;  // GUARDED_BY(mu_)
   std::unordered_map<uint32_t, std::vector<uint32_t>> values_;    // GUARDED_BY(mu_)
   std::vector<std::unique_ptr<MemSeries>> removed_;               // GUARDED_BY(mu_)

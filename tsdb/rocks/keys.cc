@@ -118,6 +118,23 @@ Result<Labels> DecodeLabels(std::string_view value) {
   return Labels(std::move(out));
 }
 
+bool DecodeLabelViews(std::string_view value, std::vector<LabelView>* out) {
+  out->clear();
+  coding::Reader r(value);
+  uint8_t version;
+  uint64_t n;
+  if (!r.GetByte(&version) || version != kFormatVersion || !r.GetVarint(&n) ||
+      n > r.remaining()) {
+    return false;
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    LabelView l;
+    if (!r.GetLengthPrefixed(&l.first) || !r.GetLengthPrefixed(&l.second)) return false;
+    out->push_back(l);
+  }
+  return r.empty();
+}
+
 std::string PrefixSuccessor(std::string prefix) {
   while (!prefix.empty()) {
     unsigned char c = static_cast<unsigned char>(prefix.back());

@@ -67,6 +67,9 @@ bool DecodeValueKey(std::string_view key, std::string_view* name, std::string_vi
 // Values.
 std::string EncodeLabels(const Labels& labels);
 Result<Labels> DecodeLabels(std::string_view value);
+// Decodes without copying: the views point into `value`. False when
+// malformed.
+bool DecodeLabelViews(std::string_view value, std::vector<LabelView>* out);
 
 // Smallest key strictly greater than every key that starts with `prefix`.
 std::string PrefixSuccessor(std::string prefix);
