@@ -71,6 +71,10 @@ std::string HttpDate() {
   return std::string(buf, n);
 }
 
+bool SafeHeaderText(std::string_view text) {
+  return text.find_first_of("\r\n") == std::string_view::npos;
+}
+
 bool IsHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
@@ -220,8 +224,13 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.emplace(static_cast<http::status>(res.status), version);
     auto& out = *response_;
     out.set(http::field::date, HttpDate());
-    if (!res.content_type.empty()) out.set(http::field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers) out.insert(name, value);
+    if (!res.content_type.empty() && SafeHeaderText(res.content_type)) {
+      out.set(http::field::content_type, res.content_type);
+    }
+    for (auto& [name, value] : res.headers) {
+      // A CR or LF would let a value split the response; drop such headers.
+      if (SafeHeaderText(name) && SafeHeaderText(value)) out.insert(name, value);
+    }
     out.keep_alive(keep_alive);
     bool bodiless = res.status / 100 == 1 || res.status == 204 || res.status == 304;
     if (!bodiless) out.content_length(res.body.size());

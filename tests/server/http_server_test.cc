@@ -37,6 +37,12 @@ class HttpServerTest : public ::testing::Test {
     router_.Handle("GET", "/query", [](const Request& req) {
       return Response::Text(200, std::string(req.QueryParam("q").value_or("<none>")));
     });
+    router_.Handle("GET", "/inject", [](const Request&) {
+      Response res = Response::Text(200, "ok");
+      res.SetHeader("X-Good", "yes");
+      res.SetHeader("X-Bad", "a\r\nSet-Cookie: evil=1");
+      return res;
+    });
     router_.Handle("GET", "/throw",
                    [](const Request&) -> Response { throw std::runtime_error("boom"); });
     router_.Handle("GET", "/slow", [this](const Request&) {
@@ -251,6 +257,15 @@ TEST_F(HttpServerTest, HandlerExceptionIs500) {
   HttpResponse res = Must(e2e::HttpGet("127.0.0.1", port_, "/throw"));
   EXPECT_EQ(res.status, 500);
   EXPECT_EQ(Must(e2e::HttpGet("127.0.0.1", port_, "/hello")).status, 200);
+}
+
+TEST_F(HttpServerTest, DropsHeadersThatWouldSplitTheResponse) {
+  StartServer();
+  HttpResponse res = Must(e2e::HttpGet("127.0.0.1", port_, "/inject"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.Header("X-Good"), "yes");
+  EXPECT_EQ(res.Header("X-Bad"), "");
+  EXPECT_EQ(res.Header("Set-Cookie"), "");
 }
 
 TEST_F(HttpServerTest, SlowHandlerDoesNotBlockOtherConnections) {
