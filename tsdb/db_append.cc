@@ -30,7 +30,8 @@ class DbAppender final : public Appender {
       bool created;
       s = head.GetOrCreate(labels, [this] { return db_.NewSeriesId(); }, &created);
     }
-    {
+    // The common case, a newer sample, needs no lock; Commit checks again.
+    if (t <= s->last_t.load(std::memory_order_relaxed)) {
       std::lock_guard lock(head.LockFor(*s));
       if (t < s->last_t) {
         db_.CountRejection(AppendOutcome::kOutOfOrder);

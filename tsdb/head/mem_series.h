@@ -3,9 +3,10 @@
 //
 // Thread-safety: `id`, `hash` and the label ids are immutable. Everything
 // else is guarded by the Head's stripe lock for the series
-// (Head::LockFor()).
+// (Head::LockFor()), except that `last_t` may be read without it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,7 +40,9 @@ struct MemSeries {
   bool has_open = false;
   XorChunk open;
   std::vector<SealedChunk> sealed;
-  int64_t last_t = kMinTime;   // newest sample; kMinTime when none
+  // Newest sample (kMinTime when none). Atomic so appenders can pre-check
+  // ordering without the lock; written only under the lock.
+  std::atomic<int64_t> last_t{kMinTime};
   double last_v = 0;
   uint64_t applied_seq = 0;    // WAL record that last changed the series
   int64_t indexed_partition = kMinTime;  // newest partition holding its index
