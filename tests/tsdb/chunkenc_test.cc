@@ -120,11 +120,11 @@ TEST(XorChunk, GoldenBytes) {
   c.Append(2000, 1.0);
   c.Append(3000, 2.0);
   const std::string want(
-      "\x01\x00\x03"                       // encoding, count
-      "\xD0\x0F"                           // zigzag varint 1000
-      "\x3F\xF0\x00\x00\x00\x00\x00\x00"   // 1.0
-      "\xE8\x07"                           // uvarint delta 1000
-      "\x30\x97\xFF\xC0",                  // '0' '0' '11' 00001 001011 11111111111
+      "\x01\x00\x03"                      // encoding, count
+      "\xD0\x0F"                          // zigzag varint 1000
+      "\x3F\xF0\x00\x00\x00\x00\x00\x00"  // 1.0
+      "\xE8\x07"                          // uvarint delta 1000
+      "\x30\x97\xFF\xC0",                 // '0' '0' '11' 00001 001011 11111111111
       19);
   EXPECT_EQ(c.bytes(), want);
 }
@@ -176,9 +176,9 @@ TEST(XorChunk, ExtremeTimestamps) {
 
 // Timestamp dods exactly at and just past every bucket boundary.
 TEST(XorChunk, BucketBoundaries) {
-  std::vector<int64_t> dods = {0,      1,       -1,      8191,    8192,    -8191,  -8192,
-                               8193,   65535,   65536,   -65535,  -65536,  65537,  524287,
-                               524288, -524287, -524288, 524289,  1 << 30, -(1 << 30)};
+  std::vector<int64_t> dods = {0,      1,       -1,      8191,   8192,    -8191,     -8192,
+                               8193,   65535,   65536,   -65535, -65536,  65537,     524287,
+                               524288, -524287, -524288, 524289, 1 << 30, -(1 << 30)};
   std::vector<Sample> samples = {{kT0, 0}, {kT0 + 10'000'000, 1}};
   int64_t delta = 10'000'000;
   for (int64_t dod : dods) {
@@ -214,13 +214,11 @@ TEST(XorChunk, ManyRandomSamples) {
   int64_t t = kT0;
   for (int i = 0; i < 10000; ++i) {
     t += kStep + static_cast<int64_t>(rng() % 21) - 10;
-    double v;
-    switch (rng() % 4) {
-      case 0: v = std::bit_cast<double>(rng()); break;  // any bits, NaNs included
-      case 1: v = static_cast<double>(rng() % 100); break;
-      case 2: v = std::uniform_real_distribution<double>(-1e6, 1e6)(rng); break;
-      default: v = samples.empty() ? 0 : samples.back().v; break;
-    }
+    const uint64_t kind = rng() % 4;
+    double v = samples.empty() ? 0 : samples.back().v;  // kind 3: repeat
+    if (kind == 0) v = std::bit_cast<double>(rng());    // any bits, NaNs included
+    if (kind == 1) v = static_cast<double>(rng() % 100);
+    if (kind == 2) v = std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
     samples.push_back({t, v});
   }
   ExpectRoundTrip(samples);
@@ -316,9 +314,8 @@ TEST(DecimalChunk, PicksSmallestScale) {
     int scale;
   };
   const std::vector<Case> cases = {
-      {{12345, 0, -7}, 0},       {{0.25, 1, 2}, 2},          {{1234.567, 1.5}, 3},
-      {{98.123456, 3}, 6},       {{0.1, 0.2, 0.3}, 1},       {{1e-9, 2}, 9},
-      {{9007199254740991.0}, 0}, {{-0.5, 0.5, 100.0}, 1},
+      {{12345, 0, -7}, 0},  {{0.25, 1, 2}, 2}, {{1234.567, 1.5}, 3},      {{98.123456, 3}, 6},
+      {{0.1, 0.2, 0.3}, 1}, {{1e-9, 2}, 9},    {{9007199254740991.0}, 0}, {{-0.5, 0.5, 100.0}, 1},
   };
   for (const Case& c : cases) {
     std::optional<std::string> d = EncodeDecimal(Regular(c.values));
@@ -330,9 +327,9 @@ TEST(DecimalChunk, PicksSmallestScale) {
 
 TEST(DecimalChunk, NotApplicable) {
   const double kInf = std::numeric_limits<double>::infinity();
-  for (double bad : {std::numeric_limits<double>::quiet_NaN(), kStaleNaN, kInf, -kInf, -0.0,
-                     1.0 / 3, 9007199254740992.0, 1e300, 1e-10, 0x1p-20,
-                     std::numeric_limits<double>::denorm_min()}) {
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), kStaleNaN, kInf, -kInf, -0.0, 1.0 / 3,
+        9007199254740992.0, 1e300, 1e-10, 0x1p-20, std::numeric_limits<double>::denorm_min()}) {
     EXPECT_FALSE(EncodeDecimal(Regular({1, bad, 2})).has_value()) << bad;
     // EncodeBest still works, via XOR.
     const std::string best = EncodeBest(Regular({1, bad, 2}));
@@ -369,8 +366,8 @@ TEST(DecimalChunk, ExtremeAndIrregularTimestamps) {
   int64_t t = -kT0;
   for (int i = 0; i < 3000; ++i) {
     t += static_cast<int64_t>(rng() % (uint64_t{1} << (rng() % 45)));
-    irregular.push_back({t, static_cast<double>(static_cast<int64_t>(rng() % 2'000'001) -
-                                                1'000'000) / 100});
+    irregular.push_back(
+        {t, static_cast<double>(static_cast<int64_t>(rng() % 2'000'001) - 1'000'000) / 100});
   }
   ASSERT_TRUE(EncodeDecimal(irregular).has_value());
   EXPECT_EQ(Decode(*EncodeDecimal(irregular)), irregular);

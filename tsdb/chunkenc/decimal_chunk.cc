@@ -1,6 +1,7 @@
 #include "tsdb/chunkenc/decimal_chunk.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <cmath>
@@ -71,34 +72,58 @@ struct CodeChoice {
   int code;
 };
 
-// Bits `code` needs for the values in `sorted` (ascending).
-uint64_t CodeBits(const DecimalCode& code, std::span<const uint64_t> sorted) {
-  uint64_t bits = 0;
-  size_t done = 0;
+// Bucket b of code s ends (exclusively) at kBucketEnds[b] << s.
+constexpr std::array<uint64_t, kDecimalEscapeBucket> kBucketEnds = [] {
+  std::array<uint64_t, kDecimalEscapeBucket> ends{};
+  uint64_t end = 0;
   for (int b = 0; b < kDecimalEscapeBucket; ++b) {
-    const DecimalBucket& k = code.buckets[b];
-    const uint64_t end = k.base + (uint64_t{1} << k.width);
-    const size_t upto = static_cast<size_t>(
-        std::lower_bound(sorted.begin() + done, sorted.end(), end) - sorted.begin());
-    bits += (upto - done) * (k.prefix_bits + k.width);
-    done = upto;
+    ends[b] = end += uint64_t{1} << kDecimalWidthSteps[b];
   }
-  const DecimalBucket& escape = code.buckets[kDecimalEscapeBucket];
-  return bits + (sorted.size() - done) * (escape.prefix_bits + escape.width);
+  return ends;
+}();
+
+// The smallest shift s with z < (end << s).
+int MinShift(uint64_t z, uint64_t end) {
+  const int s =
+      std::max(0, static_cast<int>(std::bit_width(z)) - static_cast<int>(std::bit_width(end)));
+  return (end << s) <= z ? s + 1 : s;
 }
 
-// The code that stores zs in the fewest bits. Clobbers *scratch.
-CodeChoice BestCode(std::span<const uint64_t> zs, std::vector<uint64_t>* scratch) {
-  scratch->assign(zs.begin(), zs.end());
-  std::sort(scratch->begin(), scratch->end());
-  if (scratch->empty() || scratch->back() == 0) return {0, kDecimalZeroCode};
-  // Past the widest value's bit length, bucket 0 already holds everything
-  // and more shift only costs more.
-  const int limit =
-      std::min(kDecimalCodeCount - 1, static_cast<int>(std::bit_width(scratch->back())));
-  CodeChoice best{CodeBits(kDecimalCodes[0], *scratch), 0};
-  for (int s = 1; s <= limit; ++s) {
-    const uint64_t bits = CodeBits(kDecimalCodes[s], *scratch);
+// The code that stores zs in the fewest bits, exactly, in O(n).
+CodeChoice BestCode(std::span<const uint64_t> zs) {
+  uint64_t all = 0;
+  for (uint64_t z : zs) all |= z;
+  if (all == 0) return {0, kDecimalZeroCode};
+  // A value sits in bucket b for the shifts in [MinShift(b), MinShift(b-1))
+  // and costs (b + 1 + step_b) + s bits there, 69 bits below MinShift(4).
+  // Difference arrays over s collect bits(s) = fixed[s] + per_shift[s] * s.
+  constexpr int kCodes = kDecimalCodeCount;
+  std::array<int64_t, kCodes + 1> fixed{}, per_shift{};
+  const auto add = [&](int lo, int hi, int64_t bits, int64_t shifts) {
+    lo = std::min(lo, kCodes);
+    hi = std::min(hi, kCodes);
+    if (lo >= hi) return;
+    fixed[lo] += bits;
+    fixed[hi] -= bits;
+    per_shift[lo] += shifts;
+    per_shift[hi] -= shifts;
+  };
+  const DecimalBucket& escape = kDecimalCodes[0].buckets[kDecimalEscapeBucket];
+  for (uint64_t z : zs) {
+    int hi = kCodes;
+    for (int b = 0; b < kDecimalEscapeBucket; ++b) {
+      const int lo = MinShift(z, kBucketEnds[b]);
+      add(lo, hi, b + 1 + kDecimalWidthSteps[b], 1);
+      hi = lo;
+    }
+    add(0, hi, escape.prefix_bits + escape.width, 0);
+  }
+  CodeChoice best{~uint64_t{0}, 0};
+  int64_t f = 0, k = 0;
+  for (int s = 0; s < kCodes; ++s) {
+    f += fixed[s];
+    k += per_shift[s];
+    const uint64_t bits = static_cast<uint64_t>(f + k * s);
     if (bits < best.bits) best = {bits, s};
   }
   return best;
@@ -141,8 +166,7 @@ std::optional<std::string> EncodeDecimal(std::span<const Sample> samples) {
   // From sample 2 on: timestamp dods, value deltas, value dods (in steps).
   const size_t m = n > 2 ? n - 2 : 0;
   std::vector<uint64_t> zs(3 * m);
-  const std::span<uint64_t> t_dod(zs.data(), m), x_d(zs.data() + m, m),
-      x_dod(zs.data() + 2 * m, m);
+  const std::span<uint64_t> t_dod(zs.data(), m), x_d(zs.data() + m, m), x_dod(zs.data() + 2 * m, m);
   for (size_t i = 2; i < n; ++i) {
     const int64_t t2 = samples[i].t, t1 = samples[i - 1].t, t0 = samples[i - 2].t;
     t_dod[i - 2] = ZigZag(Diff(t2, t1) - Diff(t1, t0));
@@ -159,10 +183,9 @@ std::optional<std::string> EncodeDecimal(std::span<const Sample> samples) {
   }
   for (uint64_t& d : x_d) d = ZigZag(d - static_cast<uint64_t>(base));
 
-  std::vector<uint64_t> scratch;
-  const CodeChoice t_code = BestCode(t_dod, &scratch);
-  const CodeChoice d_code = BestCode(x_d, &scratch);
-  const CodeChoice dd_code = BestCode(x_dod, &scratch);
+  const CodeChoice t_code = BestCode(t_dod);
+  const CodeChoice d_code = BestCode(x_d);
+  const CodeChoice dd_code = BestCode(x_dod);
   const uint64_t base_bits = VarLenBits(ZigZag(base));
   const bool order2 = dd_code.bits < d_code.bits + base_bits;
   const CodeChoice v_code = order2 ? dd_code : d_code;

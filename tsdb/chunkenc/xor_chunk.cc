@@ -150,8 +150,8 @@ void XorChunk::Append(int64_t t, double v) {
     WriteUvarint(w, static_cast<uint64_t>(delta));
     WriteXor(w, vb, v_, &leading_, &trailing_);
   } else {
-    WriteDoD(w, static_cast<int64_t>(static_cast<uint64_t>(delta) -
-                                     static_cast<uint64_t>(t_delta_)));
+    WriteDoD(w,
+             static_cast<int64_t>(static_cast<uint64_t>(delta) - static_cast<uint64_t>(t_delta_)));
     WriteXor(w, vb, v_, &leading_, &trailing_);
   }
 
