@@ -86,8 +86,8 @@ class ChunkIterator {
   // damaged (the rest is not checked).
   static Result<uint16_t> NumSamples(std::string_view encoded);
 
-  // Timestamps of the first and last samples. Decodes the whole chunk (a
-  // few hundred ns for 120 samples): the formats do not store the end.
+  // Timestamps of the first and last samples. Decodes the whole chunk (about a
+  // microsecond for 120 samples): the formats do not store the end.
   // kNotFound for an empty chunk, kCorruption for damaged input.
   static Result<std::pair<int64_t, int64_t>> TimeRange(std::string_view encoded);
 
