@@ -2,10 +2,8 @@
 # Installs, with apt, whatever Pharos needs to build and test that is missing.
 # Idempotent and silent when everything is already present.
 #
-#   scripts/install-deps.sh            build + test dependencies
-#   scripts/install-deps.sh --runtime  only what the built binary needs
-#
-# The Dockerfile mirrors this list; keep the two in step.
+# The Dockerfile's build stage runs this script; its runtime stage lists the
+# matching shared libraries. Keep the two in step.
 set -euo pipefail
 
 build_pkgs=(
