@@ -111,8 +111,10 @@ class Db : public Appendable, public Queryable {
   // stderr and dropped.
   ~Db() override;
 
-  // Stops the background thread, snapshots the head so the next Open() is
-  // fast, and closes RocksDB. Idempotent.
+  // Stops the background thread, persists every chunk of the head (open
+  // chunks are sealed, so each series starts a new chunk after reopening),
+  // truncates the WAL so the next Open() replays nothing, and closes
+  // RocksDB. Idempotent.
   virtual Status Close() = 0;
 
   // Removes samples of series matching `matchers` within [mint, maxt].

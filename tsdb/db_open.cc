@@ -233,6 +233,13 @@ Status DbImpl::Close() {
   Status result;
   {
     std::lock_guard lock(maintain_mu_);
+    // Open chunks are sealed and persisted in their compact encoding: the
+    // next Open() has no chunk to restore and the snapshot stays small. The
+    // next sample of each series starts a new chunk.
+    for (MemSeries* s : head_->All()) {
+      std::lock_guard series_lock(head_->LockFor(*s));
+      head_->SealLocked(*s);
+    }
     result = PersistSealed();
     if (result.ok()) result = Checkpoint();
   }
