@@ -197,6 +197,34 @@ TEST(Db, DeleteSeriesRemovesSamplesDurably) {
   EXPECT_EQ(got[kB.ToString()].size(), 1000u);
 }
 
+// A query for many series reads whole partitions in key order, one for few
+// series seeks per series: both must return the same samples.
+TEST(Db, BulkAndPerSeriesReadsAgree) {
+  TempDir dir;
+  auto db = MustOpen(TestOptions(dir.path()));
+  for (int i = 0; i < 1000; ++i) {
+    auto app = db->NewAppender();
+    for (int s = 0; s < 100; ++s) {
+      Labels l({{"__name__", "m"}, {"s", std::to_string(s)}});
+      ASSERT_TRUE(app->Append(0, l, int64_t{i} * 15000, i * s).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+    if (i % 200 == 0) {
+      ASSERT_TRUE(db->Maintain(false).ok());
+    }
+  }
+  ASSERT_TRUE(db->Close().ok());
+  db = MustOpen(TestOptions(dir.path()));
+  auto all = ReadAll(*db, {M(MatchType::kEqual, "__name__", "m")}, 1'000'000, 14'000'000);
+  ASSERT_EQ(all.size(), 100u);
+  for (const char* s : {"0", "7", "99"}) {
+    auto one = ReadAll(*db, {M(MatchType::kEqual, "s", s)}, 1'000'000, 14'000'000);
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one.begin()->second, all[one.begin()->first]) << s;
+    EXPECT_EQ(one.begin()->second.size(), 13'000'000u / 15000 + 1);
+  }
+}
+
 TEST(Db, StatsReportHead) {
   TempDir dir;
   auto db = MustOpen(TestOptions(dir.path()));
