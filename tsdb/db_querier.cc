@@ -250,6 +250,7 @@ class DbQuerier final : public Querier {
     std::vector<SeriesData> found;
     if (mint > maxt) return EmptySeriesSet();
     std::unordered_map<uint64_t, size_t> by_id;
+    by_id.reserve(db_.head().NumSeries());
     CopyHead(matchers, mint, maxt, &found, &by_id);
     const rocksdb::Snapshot* snap = db_.rocks()->GetSnapshot();
     Status s = FindPersisted(snap, matchers, mint, maxt, &found, &by_id);
@@ -258,12 +259,18 @@ class DbQuerier final : public Querier {
       db_.rocks()->ReleaseSnapshot(snap);
       return EmptySeriesSet(s);
     }
-    std::sort(found.begin(), found.end(),
-              [](const SeriesData& a, const SeriesData& b) { return a.labels < b.labels; });
+    // Sort indices, not the (large) SeriesData themselves.
+    std::vector<uint32_t> order(found.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return found[a].labels < found[b].labels;
+    });
     // Equal labels under different ids (a series that left the head and came
     // back) are one series.
     std::vector<SeriesData> merged;
-    for (SeriesData& d : found) {
+    merged.reserve(found.size());
+    for (uint32_t i : order) {
+      SeriesData& d = found[i];
       if (!merged.empty() && merged.back().labels == d.labels) {
         auto& m = merged.back();
         std::move(d.chunks.begin(), d.chunks.end(), std::back_inserter(m.chunks));
