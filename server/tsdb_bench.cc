@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -38,6 +39,7 @@ struct BenchArgs {
   int scrapes = 720;
   int targets = 10;
   int64_t interval_ms = 15000;
+  int checkpoint_every = 40;  // scrapes: 10 minutes of data at 15 s
   std::string out = "benchout";
 };
 
@@ -59,6 +61,7 @@ bool ParseArgs(const std::vector<std::string>& args, BenchArgs* a) {
       else if (name == "--targets") a->targets = std::stoi(value);
       else if (name == "--interval-ms") a->interval_ms = std::stoll(value);
       else if (name == "--out") a->out = value;
+      else if (name == "--checkpoint-every") a->checkpoint_every = std::stoi(value);
       else {
         std::fprintf(stderr, "pharos tsdb bench: unknown flag %s\n", name.c_str());
         return false;
@@ -70,7 +73,7 @@ bool ParseArgs(const std::vector<std::string>& args, BenchArgs* a) {
     }
   }
   if (a->series < 20 || a->scrapes < 2 || a->targets < 1 || a->interval_ms < 1 ||
-      a->out.empty()) {
+      a->checkpoint_every < 1 || a->out.empty()) {
     std::fprintf(stderr, "pharos tsdb bench: need --series >= 20, --scrapes >= 2, --out DIR\n");
     return false;
   }
@@ -89,7 +92,7 @@ int RunTsdbBench(const std::vector<std::string>& args) {
   if (!ParseArgs(args, &a)) {
     std::fprintf(stderr,
                  "usage: pharos tsdb bench [--series N] [--scrapes M] [--targets T] "
-                 "[--interval-ms MS] [--out DIR]\n");
+                 "[--interval-ms MS] [--checkpoint-every SCRAPES] [--out DIR]\n");
     return 2;
   }
   std::error_code ec;
@@ -105,9 +108,13 @@ int RunTsdbBench(const std::vector<std::string>& args) {
   malloc_trim(0);
   const uint64_t rss_before = RssBytes();
 
+  // Maintenance runs between scrapes on this thread, outside the timed
+  // appends: every 8 scrapes like the server's background round, and a
+  // checkpoint every --checkpoint-every scrapes like its 10-minute one.
   tsdb::DbOptions opts;
-  opts.path = a.out;
-  opts.maintenance_interval_ms = 5000;
+  opts.path = a.out + "/db";
+  opts.background = false;
+  const std::string crash_dir = a.out + "/crash";
   auto opened = tsdb::Db::Open(opts);
   if (!opened.ok()) return Fail("opening", opened.status());
   std::unique_ptr<tsdb::Db> db = std::move(opened).value();
@@ -131,7 +138,16 @@ int RunTsdbBench(const std::vector<std::string>& args) {
       if (Status c = app->Commit(); !c.ok()) return Fail("commit", c);
     }
     (s == 0 ? first_time : append_time) += Clock::now() - begin;
+    // Checkpoints are placed so the last one is --checkpoint-every scrapes
+    // before the end: the crash image below then holds that much WAL.
+    const int to_go = a.scrapes - 1 - s;
+    const bool checkpoint = to_go > 0 && to_go % a.checkpoint_every == 0;
+    if (s % 8 == 7 || checkpoint) {
+      if (Status m = db->Maintain(checkpoint); !m.ok()) return Fail("maintenance", m);
+    }
   }
+  // What a kill -9 now would leave: WAL records since the last checkpoint.
+  if (Status c = db->Snapshot(crash_dir); !c.ok()) return Fail("snapshot", c);
   const uint64_t samples = n * static_cast<uint64_t>(a.scrapes);
   const double append_rate = double(n) * (a.scrapes - 1) / Seconds(append_time);
   std::printf("append: %zu series x %d scrapes; new series %.0f series/s; existing series "
@@ -167,20 +183,38 @@ int RunTsdbBench(const std::vector<std::string>& args) {
   }
   std::printf("decode: %.0f samples/s over all series\n", decode_rate);
 
+  begin = Clock::now();
   if (Status s = db->Close(); !s.ok()) return Fail("close", s);
+  const double close = Seconds(Clock::now() - begin);
   db.reset();
   begin = Clock::now();
   opened = tsdb::Db::Open(opts);
   if (!opened.ok()) return Fail("reopening", opened.status());
   db = std::move(opened).value();
-  const double reopen = Seconds(Clock::now() - begin);
-  std::printf("reopen: %.2f s with %llu head series\n", reopen,
-              static_cast<unsigned long long>(db->Stats().head_series));
+  const double clean_reopen = Seconds(Clock::now() - begin);
+  std::printf("restart: close %.2f s, reopen %.2f s with %llu head series\n", close,
+              clean_reopen, static_cast<unsigned long long>(db->Stats().head_series));
   if (Status s = db->Compact(); !s.ok()) return Fail("compact", s);
   const double bytes_per_sample = double(db->DiskBytes()) / double(samples);
   std::printf("disk: %.3f bytes per sample (%llu bytes) after compaction\n", bytes_per_sample,
               static_cast<unsigned long long>(db->DiskBytes()));
   if (Status s = db->Close(); !s.ok()) return Fail("close", s);
+  db.reset();
+
+  // Crash recovery: open the image taken before the final checkpoint, which
+  // replays the WAL written since the previous one.
+  tsdb::DbOptions crash_opts = opts;
+  crash_opts.path = crash_dir;
+  begin = Clock::now();
+  opened = tsdb::Db::Open(crash_opts);
+  if (!opened.ok()) return Fail("opening crash image", opened.status());
+  const double reopen = Seconds(Clock::now() - begin);
+  const uint64_t wal_records = (*opened)->Stats().wal_records;
+  std::printf("crash reopen: %.2f s replaying %llu WAL records (%d scrapes) with %llu series\n",
+              reopen, static_cast<unsigned long long>(wal_records),
+              std::min(a.checkpoint_every, a.scrapes),
+              static_cast<unsigned long long>((*opened)->Stats().head_series));
+  opened->reset();
 
   std::printf("bench: samples_per_sec=%.0f bytes_per_sample=%.3f rss_bytes_per_series=%.0f "
               "decode_samples_per_sec=%.0f reopen_seconds=%.3f\n",

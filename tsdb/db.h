@@ -128,6 +128,12 @@ class Db : public Appendable, public Queryable {
 
   virtual DbStats Stats() = 0;
 
+  // Writes a consistent copy of the database to `dir` (which must not
+  // exist), as of now, using hard links where it can: the admin snapshot
+  // API, and a way to capture the exact state a crash would leave behind
+  // (the copy includes the WAL not yet covered by a checkpoint).
+  virtual Status Snapshot(const std::string& dir) = 0;
+
   // Compacts every column family fully, so deleted and overwritten data
   // leaves the disk now rather than in some later background compaction.
   virtual Status Compact() = 0;

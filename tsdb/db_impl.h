@@ -41,6 +41,7 @@ class DbImpl final : public Db {
   Status Maintain(bool force_checkpoint) override;
   DbStats Stats() override;
   Status Compact() override;
+  Status Snapshot(const std::string& dir) override;
   uint64_t DiskBytes() override;
 
   // --- used by the appender, querier and maintenance code ---

@@ -1,6 +1,7 @@
 // Retention by time and size: whole partitions are range-deleted and the
 // range compacted so the disk space really comes back.
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
@@ -46,6 +47,17 @@ Status DbImpl::DropPartition(int64_t partition) {
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, cfs_.chunks, &b, &e), "compacting chunks"));
   return FromRocks(db_->CompactRange(co, cfs_.index, &b, &e), "compacting index");
+}
+
+Status DbImpl::Snapshot(const std::string& dir) {
+  if (closed_) return FailedPreconditionError("storage is closed");
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "snapshot"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Copy RocksDB's log rather than flushing memtables first: the copy is
+  // exactly what a crash at this instant would leave.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, std::numeric_limits<uint64_t>::max()),
+                   "snapshot to " + dir);
 }
 
 Status DbImpl::Compact() {
