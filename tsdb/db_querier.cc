@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "tsdb/byte_arena.h"
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/db_impl.h"
 #include "tsdb/rocks/coding.h"
@@ -18,14 +19,14 @@ namespace {
 struct ChunkData {
   int64_t mint;
   int64_t maxt;
-  std::string bytes;  // an encoded chunk, encoding byte first
+  std::string_view bytes;  // an encoded chunk, encoding byte first, in an arena
 };
 
 // Decodes one entry of the chunks column family. Sets *in_range to whether
 // the chunk overlaps [mint, maxt]; fills *out only then.
 Status DecodeChunkEntry(const rocksdb::Slice& key, const rocksdb::Slice& value, int64_t mint,
-                        int64_t maxt, keys::ChunkKeyParts* parts, ChunkData* out,
-                        bool* in_range) {
+                        int64_t maxt, ByteArena& arena, keys::ChunkKeyParts* parts,
+                        ChunkData* out, bool* in_range) {
   if (!keys::DecodeChunkKey({key.data(), key.size()}, parts)) {
     return CorruptionError("malformed chunk key");
   }
@@ -36,7 +37,7 @@ Status DecodeChunkEntry(const rocksdb::Slice& key, const rocksdb::Slice& value, 
   }
   int64_t chunk_maxt = parts->mint + static_cast<int64_t>(span);
   *in_range = parts->mint <= maxt && chunk_maxt >= mint;
-  if (*in_range) *out = {parts->mint, chunk_maxt, std::string(r.rest())};
+  if (*in_range) *out = {parts->mint, chunk_maxt, arena.Copy(r.rest())};
   return Status();
 }
 
@@ -173,9 +174,14 @@ class LoadedSeries final : public Series {
 // is seen in the head, on disk, or both (duplicates are merged by time).
 class DbSeriesSet final : public SeriesSet {
  public:
-  DbSeriesSet(DbImpl& db, std::vector<SeriesData> series, const rocksdb::Snapshot* snap,
-              int64_t mint, int64_t maxt)
-      : db_(db), series_(std::move(series)), snap_(snap), mint_(mint), maxt_(maxt) {
+  DbSeriesSet(DbImpl& db, std::vector<SeriesData> series, std::unique_ptr<ByteArena> arena,
+              const rocksdb::Snapshot* snap, int64_t mint, int64_t maxt)
+      : db_(db),
+        series_(std::move(series)),
+        arena_(std::move(arena)),
+        snap_(snap),
+        mint_(mint),
+        maxt_(maxt) {
     rocksdb::ReadOptions ro;
     ro.snapshot = snap_;
     // Chunk decoding validates every value itself; RocksDB's block checksum
@@ -195,6 +201,7 @@ class DbSeriesSet final : public SeriesSet {
       cur_.chunks_ = std::move(d.chunks);
       cur_.mint_ = mint_;
       cur_.maxt_ = maxt_;
+      series_arena_.Clear();
       for (auto [id, partition] : d.persisted) {
         status_ = LoadChunks(id, partition, &cur_.chunks_);
         if (!status_.ok()) return false;
@@ -222,8 +229,8 @@ class DbSeriesSet final : public SeriesSet {
       keys::ChunkKeyParts parts;
       ChunkData chunk;
       bool in_range;
-      RETURN_IF_ERROR(
-          DecodeChunkEntry(it_->key(), it_->value(), mint_, maxt_, &parts, &chunk, &in_range));
+      RETURN_IF_ERROR(DecodeChunkEntry(it_->key(), it_->value(), mint_, maxt_, series_arena_,
+                                       &parts, &chunk, &in_range));
       if (parts.mint > maxt_) break;
       if (in_range) out->push_back(std::move(chunk));
     }
@@ -232,6 +239,8 @@ class DbSeriesSet final : public SeriesSet {
 
   DbImpl& db_;
   std::vector<SeriesData> series_;
+  std::unique_ptr<ByteArena> arena_;  // chunks gathered by Select
+  ByteArena series_arena_;            // chunks of the current series only
   const rocksdb::Snapshot* snap_;
   int64_t mint_, maxt_;
   std::unique_ptr<rocksdb::Iterator> it_;
@@ -251,10 +260,11 @@ class DbQuerier final : public Querier {
     if (mint > maxt) return EmptySeriesSet();
     std::unordered_map<uint64_t, size_t> by_id;
     by_id.reserve(db_.head().NumSeries());
-    CopyHead(matchers, mint, maxt, &found, &by_id);
+    auto arena = std::make_unique<ByteArena>();
+    CopyHead(matchers, mint, maxt, *arena, &found, &by_id);
     const rocksdb::Snapshot* snap = db_.rocks()->GetSnapshot();
     Status s = FindPersisted(snap, matchers, mint, maxt, &found, &by_id);
-    if (s.ok()) s = LoadBulkPartitions(snap, mint, maxt, &found, by_id);
+    if (s.ok()) s = LoadBulkPartitions(snap, mint, maxt, *arena, &found, by_id);
     if (!s.ok()) {
       db_.rocks()->ReleaseSnapshot(snap);
       return EmptySeriesSet(s);
@@ -279,7 +289,8 @@ class DbQuerier final : public Querier {
         merged.push_back(std::move(d));
       }
     }
-    return std::make_unique<DbSeriesSet>(db_, std::move(merged), snap, mint, maxt);
+    return std::make_unique<DbSeriesSet>(db_, std::move(merged), std::move(arena), snap, mint,
+                                         maxt);
   }
 
   Result<std::vector<std::string>> LabelNames(const std::vector<Matcher>& matchers) override {
@@ -361,7 +372,8 @@ class DbQuerier final : public Querier {
   }
 
   void CopyHead(const std::vector<Matcher>& matchers, int64_t mint, int64_t maxt,
-                std::vector<SeriesData>* out, std::unordered_map<uint64_t, size_t>* by_id) {
+                ByteArena& arena, std::vector<SeriesData>* out,
+                std::unordered_map<uint64_t, size_t>* by_id) {
     Head& head = db_.head();
     db_.AppenderOpened();  // pins removed series' memory while we read them
     for (MemSeries* s : head.Select(matchers)) {
@@ -370,11 +382,13 @@ class DbQuerier final : public Querier {
       {
         std::lock_guard lock(head.LockFor(*s));
         for (const SealedChunk& c : s->sealed) {
-          if (c.maxt >= mint && c.mint <= maxt) d.chunks.push_back({c.mint, c.maxt, c.bytes});
+          if (c.maxt >= mint && c.mint <= maxt) {
+            d.chunks.push_back({c.mint, c.maxt, arena.Copy(c.bytes)});
+          }
         }
         if (s->has_open && s->open.max_time() >= mint && s->open.min_time() <= maxt) {
           d.chunks.push_back(
-              {s->open.min_time(), s->open.max_time(), std::string(s->open.bytes())});
+              {s->open.min_time(), s->open.max_time(), arena.Copy(s->open.bytes())});
         }
       }
       (*by_id)[s->id] = out->size();
@@ -418,7 +432,7 @@ class DbQuerier final : public Querier {
   // partition in key order beats one seek per series: blocks are read once
   // and sequentially. The chunks go straight into `found`.
   Status LoadBulkPartitions(const rocksdb::Snapshot* snap, int64_t mint, int64_t maxt,
-                            std::vector<SeriesData>* found,
+                            ByteArena& arena, std::vector<SeriesData>* found,
                             const std::unordered_map<uint64_t, size_t>& by_id) {
     std::map<int64_t, size_t> wanted;  // partition -> series selected in it
     for (const SeriesData& d : *found) {
@@ -444,11 +458,16 @@ class DbQuerier final : public Querier {
         keys::ChunkKeyParts parts;
         ChunkData chunk;
         bool in_range;
-        RETURN_IF_ERROR(
-            DecodeChunkEntry(it->key(), it->value(), mint, maxt, &parts, &chunk, &in_range));
-        if (!in_range) continue;
+        // Decode the key first: chunks of unselected series are not copied.
+        if (!keys::DecodeChunkKey({it->key().data(), it->key().size()}, &parts)) {
+          return CorruptionError("malformed chunk key");
+        }
         auto known = by_id.find(parts.id);
-        if (known != by_id.end()) (*found)[known->second].chunks.push_back(std::move(chunk));
+        if (known == by_id.end()) continue;
+        RETURN_IF_ERROR(DecodeChunkEntry(it->key(), it->value(), mint, maxt, arena, &parts,
+                                         &chunk, &in_range));
+        if (!in_range) continue;
+        (*found)[known->second].chunks.push_back(chunk);
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "reading chunks"));
     }

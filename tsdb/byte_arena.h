@@ -1,0 +1,46 @@
+// ByteArena: copies byte strings into large blocks so that many small
+// copies (chunk bytes gathered by a query) cost one allocation per block.
+// Views returned by Copy() stay valid until the arena is destroyed or
+// cleared.
+//
+// Thread-compatible.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace pharos::tsdb {
+
+class ByteArena {
+ public:
+  std::string_view Copy(std::string_view bytes) {
+    if (bytes.size() > left_) {
+      size_t size = std::max(kBlockSize, bytes.size());
+      blocks_.push_back(std::make_unique<char[]>(size));
+      next_ = blocks_.back().get();
+      left_ = size;
+    }
+    std::memcpy(next_, bytes.data(), bytes.size());
+    std::string_view out(next_, bytes.size());
+    next_ += bytes.size();
+    left_ -= bytes.size();
+    return out;
+  }
+
+  void Clear() {
+    blocks_.clear();
+    next_ = nullptr;
+    left_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockSize = 256 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  size_t left_ = 0;
+};
+
+}  // namespace pharos::tsdb
