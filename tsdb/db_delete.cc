@@ -51,7 +51,7 @@ Status DbImpl::DeleteSeries(const std::vector<Matcher>& matchers, int64_t mint, 
           c = {kept.front().t, kept.back().t, std::string(ToXor(kept).bytes())};
         }
       }
-      std::erase_if(s->sealed, [](const SealedChunk& c) { return c.bytes.empty(); });
+      s->sealed.EraseIf([](const SealedChunk& c) { return c.bytes.empty(); });
       if (s->has_open && s->open.max_time() >= mint && s->open.min_time() <= maxt) {
         RETURN_IF_ERROR(KeepOutside(s->open.bytes(), mint, maxt, &kept));
         s->open = ToXor(kept);

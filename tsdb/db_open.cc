@@ -73,7 +73,7 @@ Status DbImpl::OpenStorage() {
   dbo.max_total_wal_size = 256 << 20;
   // Memtables are the largest fixed cost in memory: cap them all together
   // (RocksDB flushes the biggest when the total is exceeded).
-  dbo.db_write_buffer_size = 96 << 20;
+  dbo.db_write_buffer_size = 64 << 20;
   dbo.keep_log_file_num = 3;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;

@@ -54,7 +54,7 @@ Status DbImpl::PersistSeries(const std::vector<MemSeries*>& series, bool snapsho
       bool write_snap = false;
       {
         std::lock_guard lock(head_->LockFor(*s));
-        sealed = s->sealed;  // copies: persisted outside the lock
+        sealed = s->sealed.Copy();  // persisted outside the lock
         if (snapshot && s->dirty) {
           write_snap = true;
           s->dirty = false;
@@ -99,7 +99,7 @@ Status DbImpl::PersistSeries(const std::vector<MemSeries*>& series, bool snapsho
       std::lock_guard lock(head_->LockFor(*s));
       int64_t last_p = keys::PartitionOf(s->sealed[n - 1].mint, options_.partition_ms);
       s->indexed_partition = std::max(s->indexed_partition, last_p);
-      s->sealed.erase(s->sealed.begin(), s->sealed.begin() + static_cast<ptrdiff_t>(n));
+      s->sealed.EraseFront(n);
     }
   }
   return Status();

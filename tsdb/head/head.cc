@@ -97,7 +97,7 @@ MemSeries* Head::InsertLocked(uint64_t id, const LabelView* labels, size_t count
       list.insert(std::lower_bound(list.begin(), list.end(), id), id);
     }
   }
-  auto s = std::make_unique<MemSeries>(id, hash, std::move(ids), static_cast<uint16_t>(count));
+  auto s = std::make_unique<MemSeries>(id, std::move(ids), static_cast<uint16_t>(count));
   MemSeries* raw = s.release();  // owned by by_id_
   by_id_.Insert(id, raw);
   by_hash_.Insert(hash, raw);
@@ -222,7 +222,12 @@ void Head::Remove(const std::vector<MemSeries*>& series) {
     for (uint16_t i = 0; i < s->num_labels; ++i) {
       touched.push_back(PairKey(s->label_ids[2 * i], s->label_ids[2 * i + 1]));
     }
-    by_hash_.Erase(s->hash, s);
+    std::vector<LabelView> views;
+    for (uint16_t i = 0; i < s->num_labels; ++i) {
+      views.emplace_back(symbols_.Lookup(s->label_ids[2 * i]),
+                         symbols_.Lookup(s->label_ids[2 * i + 1]));
+    }
+    by_hash_.Erase(HashLabelViews(views.data(), views.size()), s);
     if (by_id_.Erase(s->id, s)) removed_.emplace_back(s);  // ownership moves
   }
   std::sort(touched.begin(), touched.end());
