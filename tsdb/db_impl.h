@@ -85,6 +85,7 @@ class DbImpl final : public Db {
 
  private:
   Status Replay();
+  Status ReplayWal();
   Status LoadPartitions();
   Status ReadMeta();
   void BackgroundLoop();
