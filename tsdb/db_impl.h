@@ -93,6 +93,8 @@ class DbImpl final : public Db {
   // Persists the sealed chunks (and, with `snapshot`, the open chunk) of the
   // given series. Returns after the batch is written.
   Status PersistSeries(const std::vector<MemSeries*>& series, bool snapshot);
+  Status PersistRange(const std::vector<MemSeries*>& series, size_t from, size_t to,
+                      bool snapshot);
   Status PersistSealed();
   Status ClosePartitions();
   Status Checkpoint();

@@ -225,6 +225,34 @@ TEST(Db, BulkAndPerSeriesReadsAgree) {
   }
 }
 
+// Enough series that checkpoints and Close() persist on two threads.
+TEST(Db, ManySeriesSurviveCloseAndReopen) {
+  TempDir dir;
+  constexpr int kSeries = 40000;
+  {
+    auto db = MustOpen(TestOptions(dir.path()));
+    for (int i = 0; i < 3; ++i) {
+      auto app = db->NewAppender();
+      for (int s = 0; s < kSeries; ++s) {
+        ASSERT_TRUE(app->Append(0, Labels({{"__name__", "m"}, {"s", std::to_string(s)}}),
+                                int64_t{i} * 15000, s + i)
+                        .ok());
+      }
+      ASSERT_TRUE(app->Commit().ok());
+      ASSERT_TRUE(db->Maintain(/*force_checkpoint=*/i == 1).ok());
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto db = MustOpen(TestOptions(dir.path()));
+  auto got = ReadAll(*db, {M(MatchType::kEqual, "__name__", "m")});
+  ASSERT_EQ(got.size(), size_t{kSeries});
+  for (int s : {0, 12345, kSeries - 1}) {
+    Labels l({{"__name__", "m"}, {"s", std::to_string(s)}});
+    EXPECT_EQ(got[l.ToString()],
+              (std::vector<Sample>{{0, double(s)}, {15000, s + 1.0}, {30000, s + 2.0}}));
+  }
+}
+
 TEST(Db, StatsReportHead) {
   TempDir dir;
   auto db = MustOpen(TestOptions(dir.path()));
