@@ -5,10 +5,10 @@
 // byte 0. Both classes work on memory they do not own.
 //
 // BitWriter stores whole 64-bit words, so it needs slack past the last bit
-// it writes (see its REQUIRES). BitReader keeps up to 64 bits in a register
-// and refills them with one unaligned 8-byte load, so decoders consume whole
-// fields with a shift instead of looping over bits. Near the end of the
-// input it falls back to loading byte by byte; it never reads past `size`.
+// it writes (see its REQUIRES), and a Flush() at the end. BitReader keeps up to 64 bits in a
+// register and refills them with one unaligned 8-byte load, so decoders consume whole fields with a
+// shift instead of looping over bits. Near the end of the input it falls back to loading byte by
+// byte; it never reads past `size`.
 //
 // Thread-safety: plain values; one thread per object.
 #pragma once
@@ -33,7 +33,8 @@ inline void StoreBigEndian64(uint8_t* p, uint64_t w) {
   std::memcpy(p, &w, sizeof(w));
 }
 
-// Appends bits to a caller-owned byte array.
+// Appends bits to a caller-owned byte array. Bits collect in a register and
+// reach memory a whole 64-bit word at a time; Flush() stores the rest.
 class BitWriter {
  public:
   // Slack a caller must keep writable past the byte holding the last bit.
@@ -41,38 +42,47 @@ class BitWriter {
 
   // Writing continues at bit `bit_pos` of `data`. The bits before bit_pos in
   // that byte are kept; everything after it is overwritten, and need not be
-  // initialised. Bits past the last one written read as zero.
-  BitWriter(uint8_t* data, uint64_t bit_pos) : data_(data), pos_(bit_pos) {}
+  // initialised. After Flush(), bits past the last one written read as zero.
+  BitWriter(uint8_t* data, uint64_t bit_pos)
+      : data_(data), p_(data + bit_pos / 8), filled_(static_cast<int>(bit_pos & 7)) {
+    if (filled_ != 0) acc_ = static_cast<uint64_t>(*p_ & (0xff00u >> filled_)) << 56;
+  }
 
-  // Appends the low `n` bits of `v` (higher bits are ignored), most
-  // significant first. 0 <= n <= 64.
-  // REQUIRES: data holds at least (bit_pos() + n) / 8 + kSlackBytes bytes.
+  // Appends the n low bits of v, most significant first. 0 <= n <= 64.
+  // REQUIRES: v < 2^n, and data holds at least (bit_pos() + n) / 8 +
+  // kSlackBytes bytes.
   void WriteBits(uint64_t v, int n) {
     assert(n >= 0 && n <= 64);
-    if (n > 56) {
-      WriteBits(v >> 32, n - 32);
-      v &= 0xffffffffULL;
-      n = 32;
+    assert(n == 64 || v >> n == 0);
+    const int room = 64 - filled_;  // 1..64
+    if (n < room) {
+      // Two shifts, as a shift by room - n could be 64.
+      acc_ |= (v << 1) << (room - n - 1);
+      filled_ += n;
+      return;
     }
-    if (n == 0) return;
-    uint8_t* p = data_ + (pos_ >> 3);
-    const int used = static_cast<int>(pos_ & 7);
-    // Keep the bits already written in a partial byte; an aligned byte may
-    // be uninitialised and is not read.
-    const uint64_t head = used == 0 ? 0 : static_cast<uint64_t>(*p & (0xff00u >> used)) << 56;
-    const uint64_t body = (v & (~0ULL >> (64 - n))) << (64 - used - n);
-    StoreBigEndian64(p, head | body);
-    pos_ += static_cast<uint64_t>(n);
+    const int rest = n - room;  // bits of v left over, 0..63
+    acc_ |= v >> rest;
+    StoreBigEndian64(p_, acc_);
+    p_ += 8;
+    acc_ = rest == 0 ? 0 : v << (64 - rest);
+    filled_ = rest;
   }
 
   void WriteBit(bool bit) { WriteBits(bit ? 1 : 0, 1); }
 
+  // Stores the bits still in the register (a whole word, zero-padded).
+  // Writing may continue afterwards.
+  void Flush() { StoreBigEndian64(p_, acc_); }
+
   // Total bits in the stream, including those before the starting position.
-  uint64_t bit_pos() const { return pos_; }
+  uint64_t bit_pos() const { return static_cast<uint64_t>(p_ - data_) * 8 + filled_; }
 
  private:
   uint8_t* data_;
-  uint64_t pos_;
+  uint8_t* p_;        // where the register's word goes
+  uint64_t acc_ = 0;  // pending bits, left-aligned
+  int filled_;        // pending bits in acc_, 0..63
 };
 
 // Reads bits from a byte range. Reading past the end yields zero bits and
@@ -125,6 +135,26 @@ class BitReader {
     if (n <= kRefillBits) return Read(n);
     const uint64_t hi = Read(n - 32);
     return (hi << 32) | Read(32);
+  }
+
+  // Drops n bits, any number; dropping more than remain sets overrun().
+  void SkipLong(uint64_t n) {
+    if (avail_ < 0) return;  // already overrun
+    if (n <= static_cast<uint64_t>(avail_)) {
+      Skip(static_cast<int>(n));
+      return;
+    }
+    n -= static_cast<uint64_t>(avail_);
+    buf_ = 0;
+    avail_ = 0;
+    if (n / 8 > static_cast<uint64_t>(end_ - p_)) {
+      p_ = end_;
+      avail_ = -1;
+      return;
+    }
+    p_ += n / 8;
+    Refill();
+    Skip(static_cast<int>(n % 8));
   }
 
   // Valid bits in the register; negative after an overrun.

@@ -16,10 +16,13 @@ constexpr size_t kHeaderBytes = 3;
 
 std::string EncodeBest(std::span<const Sample> samples) {
   assert(samples.size() <= XorChunk::kMaxSamples);
-  std::optional<std::string> decimal = EncodeDecimal(samples);
+  // The decimal encoder sizes its options from statistics and writes once;
+  // encode XOR too only if it could be smaller.
+  std::string decimal = *EncodeDecimal(samples);
+  if (decimal.size() <= XorSizeLowerBound(samples)) return decimal;
   XorChunk x;
   for (const Sample& s : samples) x.Append(s.t, s.v);
-  if (decimal.has_value() && decimal->size() <= x.bytes().size()) return *std::move(decimal);
+  if (decimal.size() <= x.bytes().size()) return decimal;
   return std::string(x.bytes());
 }
 
@@ -45,6 +48,7 @@ void ChunkIterator::Reset(std::string_view encoded) {
     return;
   }
   const auto* data = reinterpret_cast<const uint8_t*>(encoded.data());
+  const uint32_t n = (uint32_t{data[1]} << 8) | data[2];
   r_ = BitReader(data + kHeaderBytes, encoded.size() - kHeaderBytes);
   switch (static_cast<Encoding>(data[0])) {
     case Encoding::kXor:
@@ -52,7 +56,7 @@ void ChunkIterator::Reset(std::string_view encoded) {
       break;
     case Encoding::kDecimal:
       encoding_ = Encoding::kDecimal;
-      if (const char* err = decimal_.Init(r_)) {
+      if (const char* err = decimal_.Init(r_, n)) {
         Fail(err);
         return;
       }
@@ -65,7 +69,7 @@ void ChunkIterator::Reset(std::string_view encoded) {
       Fail("unknown chunk encoding");
       return;
   }
-  n_ = (uint32_t{data[1]} << 8) | data[2];
+  n_ = n;
 }
 
 bool ChunkIterator::Fail(const char* why) {
@@ -81,7 +85,9 @@ bool ChunkIterator::Next() {
     return false;
   }
   if (encoding_ == Encoding::kDecimal) {
-    decimal_.Next(r_, index_);
+    if (const char* err = decimal_.Next(r_, index_)) [[unlikely]] {
+      return Fail(err);
+    }
     cur_.t = decimal_.t();
     cur_.v = decimal_.v();
   } else {

@@ -1,163 +1,182 @@
-// DecimalDecoder: the sample-by-sample decoder for decimal chunks, and the
-// variable-width integer codes both the encoder and the decoder use.
-// ChunkIterator drives the decoder; other code should use ChunkIterator.
+// DecimalDecoder: the sample-by-sample decoder for decimal chunks.
+// ChunkIterator drives it; other code should use ChunkIterator.
 //
-// The format is described in tsdb/chunkenc/decimal_chunk.h.
+// The format is described in tsdb/chunkenc/decimal_chunk.h, the integer
+// codes in tsdb/chunkenc/decimal_code.h.
 //
-// Thread-safety: plain values; one thread per object.
+// Thread-safety: a plain value; one thread per object.
 #pragma once
 
-#include <array>
+#include <bit>
+#include <cfloat>
 #include <cstdint>
 
 #include "tsdb/chunkenc/bit_stream.h"
+#include "tsdb/chunkenc/decimal_code.h"
 
 namespace pharos::tsdb {
 
-// One bucket of a DecimalCode: its prefix ('0', '10', '110', '1110',
-// '11110', '11111'), payload width, and the first value it holds.
-struct DecimalBucket {
-  uint64_t base;
-  uint8_t prefix_bits;
-  uint8_t width;
+// Values decode through double arithmetic that must round each operation
+// to double, as the encoder did.
+static_assert(FLT_EVAL_METHOD == 0,
+              "decimal chunks need double arithmetic without excess precision");
+
+inline constexpr double kDecimalPow10[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+// Bits of the fixed parameters that open a decimal bit stream.
+inline constexpr int kDecimalParamBits = 20;
+// Bits of a code number.
+inline constexpr int kDecimalCodeBits = 6;
+
+// Correction forms (2 bits of the parameters).
+enum class DecimalCorrection : uint8_t {
+  kNone = 0,   // every correction is 0: nothing stored
+  kPlain = 1,  // zz(c_j)
+  kDelta = 2,  // zz(c_j - c_j-1)
+  kFirst = 3,  // only c_0 may be non-zero: zz(c_0) as VarLen
 };
 
-// A prefix code for unsigned integers, one of a family indexed by a shift s
-// in [0, kDecimalCodeCount): bucket b < 5 holds the 2^(s + kDecimalWidthSteps[b])
-// values following those of bucket b-1, bucket 5 holds any value in 64 bits.
-// s = 0 spends one bit on 0; larger s suit noisier data. Code number
-// kDecimalZeroCode means "every value is 0" and takes no bits at all.
-inline constexpr int kDecimalCodeCount = 31;
-inline constexpr int kDecimalZeroCode = 31;
-inline constexpr int kDecimalEscapeBucket = 5;
-// Measured on synthetic counters and gauges; the wide last step keeps a
-// missed scrape (a 15 s timestamp dod) out of the 69-bit escape.
-inline constexpr std::array<uint8_t, 5> kDecimalWidthSteps = {0, 1, 2, 4, 16};
-
-struct DecimalCode {
-  std::array<DecimalBucket, 6> buckets;
-};
-
-constexpr DecimalCode MakeDecimalCode(int s) {
-  DecimalCode c{};
-  uint64_t base = 0;
-  for (int b = 0; b < kDecimalEscapeBucket; ++b) {
-    const int width = s + kDecimalWidthSteps[b];
-    c.buckets[b] = {base, static_cast<uint8_t>(b + 1), static_cast<uint8_t>(width)};
-    base += uint64_t{1} << width;
-  }
-  c.buckets[kDecimalEscapeBucket] = {0, 5, 64};
-  return c;
+// True if a running prediction may start from v: finite and not subnormal,
+// so adding to it rounds the same everywhere, flush-to-zero modes included.
+inline bool DecimalChainable(uint64_t bits) {
+  const uint64_t exponent = bits & 0x7ff0000000000000ULL;
+  return exponent != 0x7ff0000000000000ULL && (exponent != 0 || (bits << 1) == 0);
 }
-
-inline constexpr std::array<DecimalCode, kDecimalCodeCount> kDecimalCodes = [] {
-  std::array<DecimalCode, kDecimalCodeCount> codes{};
-  for (int s = 0; s < kDecimalCodeCount; ++s) codes[s] = MakeDecimalCode(s);
-  return codes;
-}();
-
-// Bucket index from the next five bits of the stream.
-inline constexpr std::array<uint8_t, 32> kDecimalPrefixBucket = [] {
-  std::array<uint8_t, 32> t{};
-  for (int i = 0; i < 32; ++i) {
-    int ones = 0;
-    while (ones < 5 && (i & (16 >> ones))) ++ones;
-    t[i] = static_cast<uint8_t>(ones);
-  }
-  return t;
-}();
-
-// The bucket `code` puts `v` in.
-inline int DecimalBucketOf(const DecimalCode& code, uint64_t v) {
-  for (int b = 0; b < kDecimalEscapeBucket; ++b) {
-    const DecimalBucket& k = code.buckets[b];
-    if (v - k.base < (uint64_t{1} << k.width)) return b;
-  }
-  return kDecimalEscapeBucket;
-}
-
-// Zigzag: 0, -1, 1, -2, ... <-> 0, 1, 2, 3, ...
-inline uint64_t ZigZag(uint64_t x) { return (x << 1) ^ (0 - (x >> 63)); }
-inline uint64_t UnZigZag(uint64_t z) { return (z >> 1) ^ (0 - (z & 1)); }
 
 class DecimalDecoder {
  public:
-  static constexpr double kPow10[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-
-  // Reads the parameters that follow the sample count.
+  // Reads the parameters and locates the exceptions of a chunk of n samples.
   // Returns nullptr on success, else a static description of the damage;
   // the caller also checks r.overrun().
-  const char* Init(BitReader& r) {
-    const uint64_t p = r.Read(15);
-    const int scale = static_cast<int>(p >> 11);
+  const char* Init(BitReader& r, uint32_t n) {
+    const uint64_t p = r.Read(kDecimalParamBits);
+    const int scale = static_cast<int>(p >> 16);
     if (scale > 9) return "bad decimal scale";
-    divisor_ = kPow10[scale];
-    const bool order2 = (p >> 10) & 1;
+    divisor_ = kDecimalPow10[scale];
+    const bool order2 = (p >> 15) & 1;
     order_mask_ = order2 ? ~uint64_t{0} : 0;
-    const int t_code = static_cast<int>((p >> 5) & 31), v_code = static_cast<int>(p & 31);
-    t_zero_ = t_code == kDecimalZeroCode;
-    v_zero_ = v_code == kDecimalZeroCode;
-    t_code_ = &kDecimalCodes[t_zero_ ? 0 : t_code];
-    v_code_ = &kDecimalCodes[v_zero_ ? 0 : v_code];
+    running_ = (p >> 14) & 1;
+    correction_ = static_cast<DecimalCorrection>((p >> 12) & 3);
+    const int t_code = static_cast<int>((p >> 6) & 63), x_code = static_cast<int>(p & 63);
+    t_zero_ = IsDecimalZeroCode(t_code);
+    x_zero_ = IsDecimalZeroCode(x_code);
+    t_code_ = &kDecimalCodes[t_code];
+    x_code_ = &kDecimalCodes[x_code];
+    c_stream_ =
+        correction_ == DecimalCorrection::kPlain || correction_ == DecimalCorrection::kDelta;
+    if (c_stream_) {
+      const int c_code = static_cast<int>(r.Read(kDecimalCodeBits));
+      c_zero_ = IsDecimalZeroCode(c_code);
+      c_code_ = &kDecimalCodes[c_code];
+    }
+    exceptions_ = r.Read(1) ? ReadVarLen(r) + 1 : 0;
+    if (exceptions_ > n) return "more decimal exceptions than samples";
     step_ = ReadVarLen(r);
     base_ = order2 ? 0 : UnZigZag(ReadVarLen(r));
-    return nullptr;
+    // The exceptions come first; the samples follow them.
+    n_ = n;
+    position_bits_ = n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0;
+    exceptions_r_ = r;
+    r.SkipLong(exceptions_ * (position_bits_ + 64));
+    return NextExceptionPosition(0);
   }
 
   // Decodes sample number `index`; samples must be decoded in order from 0.
+  // Returns nullptr on success, else a static description of the damage.
   // The caller checks r.overrun() afterwards.
-  void Next(BitReader& r, uint32_t index) {
+  const char* Next(BitReader& r, uint32_t index) {
     if (index >= 2) [[likely]] {
-      if (!t_zero_) dt_ += UnZigZag(ReadCode(r, *t_code_));
+      if (!t_zero_) dt_ += UnZigZag(ReadDecimalCode(r, *t_code_));
       t_ += dt_;
-      const uint64_t c = v_zero_ ? 0 : UnZigZag(ReadCode(r, *v_code_));
-      dx_ = (dx_ & order_mask_) + step_ * (base_ + c);
-      x_ += dx_;
     } else if (index == 0) {
       t_ = UnZigZag(ReadVarLen(r));
-      x_ = UnZigZag(ReadVarLen(r));
     } else {
       dt_ = UnZigZag(ReadVarLen(r));
-      dx_ = UnZigZag(ReadVarLen(r));
       t_ += dt_;
-      x_ += dx_;
     }
+    if (index == exception_at_) [[unlikely]] {
+      return ReadException(index);
+    }
+    double q;
+    uint64_t c = 0;
+    if (j_ > 0) [[likely]] {
+      const uint64_t z = x_zero_ ? 0 : UnZigZag(ReadDecimalCode(r, *x_code_));
+      dx_ = (dx_ & order_mask_) + step_ * (base_ + z);
+      x_ += dx_;
+      // Casting to int64 is modular, so corrupt input cannot overflow.
+      q = running_ ? prev_ + static_cast<double>(static_cast<int64_t>(dx_)) / divisor_
+                   : static_cast<double>(static_cast<int64_t>(x_)) / divisor_;
+    } else {
+      x_ = UnZigZag(ReadVarLen(r));  // x_0 - x_-1, with x_-1 = 0
+      dx_ = 0;                       // and the delta before x_1 counts as 0
+      q = (running_ ? prev_ : 0.0) + static_cast<double>(static_cast<int64_t>(x_)) / divisor_;
+      if (correction_ == DecimalCorrection::kFirst) c = UnZigZag(ReadVarLen(r));
+    }
+    ++j_;
+    if (c_stream_) {
+      c = c_zero_ ? 0 : UnZigZag(ReadDecimalCode(r, *c_code_));
+      if (correction_ == DecimalCorrection::kDelta) c += c_;
+      c_ = c;
+    }
+    v_ = std::bit_cast<uint64_t>(q) + c;
+    prev_ = std::bit_cast<double>(v_);
+    return nullptr;
   }
 
   int64_t t() const { return static_cast<int64_t>(t_); }
-  double v() const { return static_cast<double>(static_cast<int64_t>(x_)) / divisor_; }
-
-  // A 6-bit length n-1, then n bits (n in 1..64).
-  static uint64_t ReadVarLen(BitReader& r) {
-    const int n = static_cast<int>(r.Read(6)) + 1;
-    return r.ReadLong(n);
-  }
-
-  static uint64_t ReadCode(BitReader& r, const DecimalCode& code) {
-    r.Refill();
-    const uint64_t w = r.word();
-    const int b = kDecimalPrefixBucket[w >> 59];
-    const DecimalBucket& k = code.buckets[b];
-    if (b != kDecimalEscapeBucket) [[likely]] {
-      const uint64_t payload = ((w << k.prefix_bits) >> 1) >> (63 - k.width);
-      r.Skip(k.prefix_bits + k.width);
-      return payload + k.base;
-    }
-    r.Skip(5);
-    return r.ReadLong(64);
-  }
+  double v() const { return std::bit_cast<double>(v_); }
 
  private:
+  static constexpr uint32_t kNoException = ~uint32_t{0};
+
+  // Reads where the next exception sits; it must come after sample `after`
+  // (or be the first, when read_ == 0).
+  const char* NextExceptionPosition(uint32_t after) {
+    if (read_ == exceptions_) {
+      exception_at_ = kNoException;
+      return nullptr;
+    }
+    const uint32_t at =
+        position_bits_ == 0 ? 0 : static_cast<uint32_t>(exceptions_r_.Read(position_bits_));
+    if ((read_ > 0 && at <= after) || at >= n_) return "decimal exception out of order";
+    exception_at_ = at;
+    ++read_;
+    return nullptr;
+  }
+
+  const char* ReadException(uint32_t index) {
+    v_ = exceptions_r_.ReadLong(64);
+    if (DecimalChainable(v_)) prev_ = std::bit_cast<double>(v_);
+    if (exceptions_r_.overrun()) return "truncated decimal exceptions";
+    return NextExceptionPosition(index);
+  }
+
   const DecimalCode* t_code_ = &kDecimalCodes[0];
-  const DecimalCode* v_code_ = &kDecimalCodes[0];
-  bool t_zero_ = false;  // every timestamp dod is 0
-  bool v_zero_ = false;  // every coded value is 0
+  const DecimalCode* x_code_ = &kDecimalCodes[0];
+  const DecimalCode* c_code_ = &kDecimalCodes[0];
+  bool t_zero_ = false;    // every timestamp dod is 0
+  bool x_zero_ = false;    // every coded value is 0
+  bool c_stream_ = false;  // corrections are coded with every value
+  bool c_zero_ = false;    // every coded correction is 0
+  bool running_ = false;
+  DecimalCorrection correction_ = DecimalCorrection::kNone;
   double divisor_ = 1;
   uint64_t order_mask_ = 0;  // all ones: values are delta-of-delta coded
   uint64_t step_ = 1;        // every value delta is a multiple of it
   uint64_t base_ = 0;        // added to each delta (delta order only)
   // Unsigned so corrupt input wraps instead of overflowing.
   uint64_t t_ = 0, dt_ = 0, x_ = 0, dx_ = 0;
+  uint64_t c_ = 0;     // last correction
+  uint64_t v_ = 0;     // bits of the current value
+  double prev_ = 0.0;  // running prediction base: the last chainable value
+  uint32_t j_ = 0;     // value samples decoded
+  // Exceptions: a second reader walks their list alongside the samples.
+  BitReader exceptions_r_;
+  uint64_t exceptions_ = 0;  // in the list
+  uint64_t read_ = 0;        // positions read so far
+  uint32_t exception_at_ = kNoException;
+  uint32_t n_ = 0;  // samples in the chunk
+  int position_bits_ = 0;
 };
 
 }  // namespace pharos::tsdb

@@ -155,6 +155,7 @@ void XorChunk::Append(int64_t t, double v) {
     WriteXor(w, vb, v_, &leading_, &trailing_);
   }
 
+  w.Flush();
   const uint32_t end = start + static_cast<uint32_t>(w.bit_pos() - offset);
   const uint32_t need = BytesFor(end);
   if (buf_ == nullptr || need > cap_) Grow(need);
@@ -206,6 +207,38 @@ Result<XorChunk> XorChunk::FromBytes(std::string_view encoded) {
   c.leading_ = d.leading();
   c.trailing_ = d.trailing();
   return c;
+}
+
+size_t XorSizeLowerBound(std::span<const Sample> samples) {
+  const auto varint_bits = [](uint64_t u) {
+    return 8 * static_cast<uint64_t>(std::max(1, (static_cast<int>(std::bit_width(u)) + 6) / 7));
+  };
+  uint64_t bits = 0;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const uint64_t t = static_cast<uint64_t>(samples[i].t);
+    const uint64_t v = std::bit_cast<uint64_t>(samples[i].v);
+    if (i == 0) {
+      bits += varint_bits((t << 1) ^ (0 - (t >> 63))) + 64;
+      continue;
+    }
+    const uint64_t delta = t - static_cast<uint64_t>(samples[i - 1].t);
+    if (i == 1) {
+      bits += varint_bits(delta);
+    } else {
+      const auto dod = static_cast<int64_t>(delta - (static_cast<uint64_t>(samples[i - 1].t) -
+                                                     static_cast<uint64_t>(samples[i - 2].t)));
+      bits += dod == 0              ? 1
+              : FitsBucket(dod, 14) ? 16
+              : FitsBucket(dod, 17) ? 20
+              : FitsBucket(dod, 20) ? 24
+                                    : 68;
+    }
+    // A changed value costs its significant bits and at least two control
+    // bits, whatever the window.
+    const uint64_t x = v ^ std::bit_cast<uint64_t>(samples[i - 1].v);
+    bits += x == 0 ? 1 : 66 - std::countl_zero(x) - std::countr_zero(x);
+  }
+  return kHeaderBytes + BytesFor(static_cast<uint32_t>(std::min<uint64_t>(bits, 1u << 31)));
 }
 
 }  // namespace pharos::tsdb

@@ -39,8 +39,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 
+#include "tsdb/sample.h"
 #include "tsdb/status.h"
 
 namespace pharos::tsdb {
@@ -102,5 +104,10 @@ class XorChunk {
   uint8_t leading_ = 0xff;  // XOR window; 0xff until the first one is set
   uint8_t trailing_ = 0;
 };
+
+// A lower bound on the size in bytes of the XorChunk holding `samples`,
+// exact for the timestamps, from one cheap pass. EncodeBest uses it to skip
+// encoding XOR when another encoding is already as small.
+size_t XorSizeLowerBound(std::span<const Sample> samples);
 
 }  // namespace pharos::tsdb
