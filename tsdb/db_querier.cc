@@ -423,8 +423,10 @@ class DbQuerier final : public Querier {
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "reading postings"));
     }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (values.size() > 1) {  // one value's postings come sorted by key
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    }
     return ids;
   }
 

@@ -126,9 +126,12 @@ std::vector<uint64_t> Head::PostingsForLocked(const Matcher& m) const {
   uint32_t name;
   if (!symbols_.Find(m.name(), &name)) return {};
   std::vector<uint64_t> out;
+  int lists = 0;
   auto add = [&](uint32_t value) {
     auto it = postings_.find(PairKey(name, value));
-    if (it != postings_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    if (it == postings_.end()) return;
+    out.insert(out.end(), it->second.begin(), it->second.end());
+    ++lists;
   };
   bool positive = m.type() == MatchType::kEqual || m.type() == MatchType::kRegexMatch;
   if (positive && !m.SetMatches().empty()) {
@@ -143,6 +146,7 @@ std::vector<uint64_t> Head::PostingsForLocked(const Matcher& m) const {
       if (m.Matches(symbols_.Lookup(value))) add(value);
     }
   }
+  if (lists <= 1) return out;  // one postings list is sorted and unique already
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
