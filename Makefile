@@ -28,11 +28,12 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
-# ThreadSanitizer build of the concurrency tests, in its own tree.
-test-tsan: deps
-	@cmake -S . -B build-tsan -DPHAROS_TSAN=ON -DPHAROS_WERROR=$(WERROR) >/dev/null
-	@cmake --build build-tsan -j$(JOBS) --target tsdb_concurrency_test
-	cd build-tsan && ctest --output-on-failure -L tsan
+# Only the ThreadSanitizer tests (also part of `make test`): the concurrency
+# test against the engine compiled with -fsanitize=thread
+# (tests/tsdb/CMakeLists.txt builds that variant in the normal tree).
+test-tsan: deps configure
+	@cmake --build $(BUILD) -j$(JOBS) --target tsdb_concurrency_test_tsan
+	cd $(BUILD) && ctest --output-on-failure -L tsan
 
 bench: build
 	$(BUILD)/pharos tsdb bench --out /tmp/pharos-bench

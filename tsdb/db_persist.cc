@@ -153,16 +153,26 @@ Status DbImpl::ClosePartitions() {
   rocksdb::WriteBatch batch;
   batch.Put(cfs_.meta, std::string(keys::kMetaPersistedUntil), v);
   // Series with nothing newer than the closed partitions leave the head.
-  for (MemSeries* s : all) {
+  auto is_stale = [&](MemSeries* s) {
     std::lock_guard lock(head_->LockFor(*s));
-    if (!s->has_open && s->sealed.empty() && s->last_t < until) {
-      stale.push_back(s);
-      batch.Delete(cfs_.series, keys::U64Key(s->id));
-      batch.Delete(cfs_.head, keys::U64Key(s->id));
-    }
+    return !s->has_open && s->sealed.empty() && s->last_t < until;
+  };
+  std::vector<MemSeries*> candidates;
+  for (MemSeries* s : all) {
+    if (is_stale(s)) candidates.push_back(s);
+  }
+  // Decided again and carried out with commits held off: a commit may have
+  // appended to a candidate since (a series registered by an Append whose
+  // batch was not committed yet has no data either), and removing it then
+  // would drop those samples and every later one committed to it.
+  std::lock_guard lock(commit_mu_);
+  for (MemSeries* s : candidates) {
+    if (!is_stale(s)) continue;
+    stale.push_back(s);
+    batch.Delete(cfs_.series, keys::U64Key(s->id));
+    batch.Delete(cfs_.head, keys::U64Key(s->id));
   }
   RETURN_IF_ERROR(Write(batch));
-  std::lock_guard lock(commit_mu_);
   for (MemSeries* s : stale) s->removed = true;
   head_->Remove(stale);
   return Status();
