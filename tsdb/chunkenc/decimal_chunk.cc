@@ -15,20 +15,26 @@
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/chunkenc/decimal_code.h"
 #include "tsdb/chunkenc/decimal_decoder.h"
+#include "tsdb/chunkenc/decimal_levels.h"
 #include "tsdb/chunkenc/decimal_stats.h"
 
 namespace pharos::tsdb {
 namespace {
 
+using decimal::Bits;
+using decimal::Direct;
+using decimal::DirectLevel;
+using decimal::kLevelUlps;
+using decimal::kMaxScale;
+using decimal::kNoLevel;
+using decimal::Running;
+using decimal::RunningLevel;
+using decimal::Scaled;
+using decimal::Small;
+using decimal::StripTrailingZeros;
+
 constexpr size_t kHeaderBytes = 3;
 constexpr size_t kMaxSamples = 65535;
-constexpr int kMaxScale = 9;
-constexpr int kNoLevel = kMaxScale + 1;
-// A value is "decimal at scale d" when its correction there is at most this
-// many ULPs. Near the precision of a double, say 1234.567891 at d = 9, any
-// value passes a wide threshold; a narrow one keeps levels meaningful, and
-// running prediction covers the error a long running sum piles up.
-constexpr uint64_t kLevelUlps = 16;
 // Values whose correction would be larger become exceptions.
 constexpr uint64_t kMaxCorrection = uint64_t{1} << 20;
 // Estimates, in 1/16 bit, for choosing the scale.
@@ -45,97 +51,26 @@ constexpr std::array<int64_t, 10> kExactBelow = [] {
   return limits;
 }();
 
-uint64_t Bits(double v) { return std::bit_cast<uint64_t>(v); }
 uint64_t Diff(int64_t a, int64_t b) { return static_cast<uint64_t>(a) - static_cast<uint64_t>(b); }
 uint64_t ZigZagSigned(int64_t x) { return ZigZag(static_cast<uint64_t>(x)); }
 int PositionBits(size_t n) { return n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0; }
 
-// True if |c| <= limit for c read as a signed number.
-bool Small(uint64_t c, uint64_t limit) { return c + limit <= 2 * limit; }
-
-// Rounds s to an integer if |s| < 2^62. Ties may go either way: the encoder
-// may pick any x, as the correction makes up the difference.
-bool RoundToInt(double s, int64_t* x) {
-  if (std::fabs(s) < 0x1p51) {  // false for NaN
-    *x = static_cast<int64_t>((s + 0x1.8p52) - 0x1.8p52);
-    return true;
-  }
-  if (!(std::fabs(s) < 0x1p62)) return false;
-  *x = static_cast<int64_t>(s);
-  return true;
-}
-
-// An integer at some scale and the correction that turns it back into v.
-struct Scaled {
-  int64_t x;
-  uint64_t c;
-};
-
-// Direct prediction of v at scale d, if |v * 10^d| < 2^62. The decoder
-// computes double(x) / 10^d; at d = 0 that is double(x) exactly.
-bool Direct(double v, int d, Scaled* out) {
-  if (!RoundToInt(v * kDecimalPow10[d], &out->x)) return false;
-  const double x = static_cast<double>(out->x);
-  out->c = Bits(v) - Bits(d == 0 ? x : x / kDecimalPow10[d]);
-  return true;
-}
-
-// Running prediction of v from prev at scale d: the increment and the
-// correction.
-bool Running(double v, double prev, int d, Scaled* out) {
-  const double p = kDecimalPow10[d];
-  if (!RoundToInt((v - prev) * p, &out->x)) return false;
-  out->c = Bits(v) - Bits(prev + static_cast<double>(out->x) / p);
-  return true;
-}
-
-// The smallest d in [0, 9] where fits(d, &scaled), searching from `guess`
-// (values in a chunk tend to share a level), with *at_level set from that
-// d; kNoLevel if none fits. Assumes that fitting at d implies fitting at
-// d + 1.
-template <typename Fits>
-int FindLevel(int guess, Scaled* at_level, Fits fits) {
-  Scaled s;
-  int d = guess;
-  if (d > kMaxScale) {
-    if (!fits(kMaxScale, &s)) return kNoLevel;
-    d = kMaxScale;
-  } else if (!fits(d, &s)) {
-    do {
-      if (++d > kMaxScale) return kNoLevel;
-    } while (!fits(d, &s));
-    *at_level = s;
-    return d;
-  }
-  *at_level = s;
-  while (d > 0 && fits(d - 1, &s)) {
-    --d;
-    *at_level = s;
-  }
-  return d;
-}
-
-int DirectLevel(double v, int guess, Scaled* at_level) {
-  return FindLevel(guess, at_level,
-                   [v](int d, Scaled* s) { return Direct(v, d, s) && Small(s->c, kLevelUlps); });
-}
-
-int RunningLevel(double v, double prev, int guess) {
-  Scaled unused;
-  return FindLevel(guess, &unused, [v, prev](int d, Scaled* s) {
-    return Running(v, prev, d, s) && Small(s->c, kLevelUlps);
-  });
-}
+// Values counted by level, in four lanes like WidthHistogram's.
+using LevelCounts = std::array<std::array<uint16_t, 4>, kNoLevel + 1>;
 
 // The scale that trades exceptions (values above it) against the cost of
-// extra digits on every changing value. levels[l] counts values of level l.
-int ChooseScale(const std::array<uint32_t, kNoLevel + 1>& levels, uint64_t changed) {
+// extra digits on every changing value.
+int ChooseScale(const LevelCounts& levels, uint64_t changed) {
+  std::array<uint64_t, kNoLevel + 1> count;
   uint64_t over = 0;
-  for (uint32_t count : levels) over += count;
+  for (int l = 0; l <= kNoLevel; ++l) {
+    count[l] = uint64_t{levels[l][0]} + levels[l][1] + levels[l][2] + levels[l][3];
+    over += count[l];
+  }
   int best = 0;
   uint64_t best_cost = ~uint64_t{0};
   for (int d = 0; d <= kMaxScale; ++d) {
-    over -= levels[d];
+    over -= count[d];
     const uint64_t cost =
         over * kExceptionBits16 + static_cast<uint64_t>(d) * kDigitBits16 * changed;
     if (cost < best_cost) {
@@ -165,10 +100,10 @@ class ExactDivider {
   uint64_t inverse_;
 };
 
-// About the median of q[0..m), from at most 31 evenly spaced values.
+// About the median of q[0..m), from at most 15 evenly spaced values.
 int64_t SampledMedian(const int64_t* q, size_t m) {
   if (m == 0) return 0;
-  std::array<int64_t, 31> pick;
+  std::array<int64_t, 15> pick;
   const size_t k = std::min(m, pick.size());
   for (size_t i = 0; i < k; ++i) pick[i] = q[i * m / k];
   std::nth_element(pick.begin(), pick.begin() + k / 2, pick.begin() + k);
@@ -225,7 +160,9 @@ class Encoder {
   std::unique_ptr<uint64_t[]> arena_;
   uint8_t* levels_ = nullptr;
   Scaled* at_level_ = nullptr;
-  std::unique_ptr<Candidate> best_, other_;
+  std::array<Candidate, 2> candidates_;
+  Candidate* best_ = &candidates_[0];
+  Candidate* other_ = &candidates_[1];
   int t_code_ = 0;
 };
 
@@ -234,8 +171,6 @@ Encoder::Encoder(std::span<const Sample> samples) : samples_(samples) {
   arena_ = std::make_unique_for_overwrite<uint64_t[]>(6 * n + n / 8 + 1);
   uint64_t* a = arena_.get();
   at_level_ = reinterpret_cast<Scaled*>(a);  // 2n words
-  best_ = std::make_unique<Candidate>();
-  other_ = std::make_unique<Candidate>();
   best_->q = reinterpret_cast<int64_t*>(a + 2 * n);
   best_->c = a + 3 * n;
   other_->q = reinterpret_cast<int64_t*>(a + 4 * n);
@@ -243,20 +178,32 @@ Encoder::Encoder(std::span<const Sample> samples) : samples_(samples) {
   levels_ = reinterpret_cast<uint8_t*>(a + 6 * n);
 
   // One pass: timestamp statistics and the direct level of every value.
+  // Each level search starts from the largest level of a few probes: a
+  // fixed start, rather than the previous value's level, keeps the passes
+  // over consecutive values independent.
+  int guess = 0;
+  Scaled unused;
+  for (size_t i : {size_t{0}, n / 2, n - 1}) {
+    if (i < n) guess = std::max(guess, DirectLevel(samples[i].v, guess, &unused));
+  }
+  guess = std::min(guess, kMaxScale);
   WidthHistogram t_hist;
-  std::array<uint32_t, kNoLevel + 1> levels{};
+  LevelCounts levels{};
   uint64_t changed = 0;
-  int level = 0;
   for (size_t i = 0; i < n; ++i) {
     const double v = samples[i].v;
     if (i >= 2) {
       const int64_t t2 = samples[i].t, t1 = samples[i - 1].t, t0 = samples[i - 2].t;
-      t_hist.Add(ZigZag(Diff(t2, t1) - Diff(t1, t0)));
+      t_hist.Add(ZigZag(Diff(t2, t1) - Diff(t1, t0)), i);
     }
     if (i > 0) changed += Bits(v) != Bits(samples[i - 1].v);
-    level = DirectLevel(v, level, &at_level_[i]);
+    // Inline for the common case: v fits at the guess.
+    Scaled& at = at_level_[i];
+    const int level = Direct(v, guess, &at) && Small(at.c, kLevelUlps)
+                          ? StripTrailingZeros(guess, &at)
+                          : DirectLevel(v, guess, &at);
     levels_[i] = static_cast<uint8_t>(level);
-    ++levels[level];
+    ++levels[level][i & 3];
   }
   t_code_ = ChooseCode(t_hist).code;
 
@@ -269,15 +216,16 @@ Encoder::Encoder(std::span<const Sample> samples) : samples_(samples) {
     // Values off the decimal grid: try predicting each from the last one.
     levels = {};
     double prev = 0;
-    level = 0;
-    for (const Sample& s : samples) {
-      if (!DecimalChainable(Bits(s.v))) {
-        ++levels[kNoLevel];
+    int level = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const double v = samples[i].v;
+      if (!DecimalChainable(Bits(v))) {
+        ++levels[kNoLevel][i & 3];
         continue;
       }
-      level = RunningLevel(s.v, prev, level);
-      ++levels[level];
-      prev = s.v;
+      level = RunningLevel(v, prev, level);
+      ++levels[level][i & 3];
+      prev = v;
     }
     Consider(true, ChooseScale(levels, changed));
   }
@@ -363,8 +311,8 @@ void Encoder::Consider(bool running, int scale) {
   WidthHistogram deltas, dods;
   int64_t last = 0;
   for (size_t i = 1; i < j; ++i) {
-    deltas.Add(ZigZag(Diff(q[i], k.base)));
-    dods.Add(ZigZag(Diff(q[i], last)));
+    deltas.Add(ZigZag(Diff(q[i], k.base)), i);
+    dods.Add(ZigZag(Diff(q[i], last)), i);
     last = q[i];
   }
   const CodeChoice d = ChooseCode(deltas), dd = ChooseCode(dods);
@@ -385,8 +333,8 @@ void Encoder::Consider(bool running, int scale) {
     WidthHistogram plain, delta;
     uint64_t previous = 0;
     for (size_t i = 0; i < j; ++i) {
-      plain.Add(ZigZag(c[i]));
-      delta.Add(ZigZag(c[i] - previous));
+      plain.Add(ZigZag(c[i]), i);
+      delta.Add(ZigZag(c[i] - previous), i);
       previous = c[i];
     }
     const CodeChoice p = ChooseCode(plain), dl = ChooseCode(delta);
@@ -431,10 +379,13 @@ uint64_t Encoder::Write(uint8_t* out) const {
   size_t next_exception = e > 0 ? k.exceptions[0] : n;
   size_t e_index = 0, j = 0;
   uint64_t last_c = 0;
+  const bool regular = IsDecimalZeroCode(t_code_);  // no timestamp bits after t1
   for (size_t i = 0; i < n; ++i) {
     if (i >= 2) [[likely]] {
-      const int64_t t2 = samples_[i].t, t1 = samples_[i - 1].t, t0 = samples_[i - 2].t;
-      WriteDecimalCode(w, t_code_, ZigZag(Diff(t2, t1) - Diff(t1, t0)));
+      if (!regular) {
+        const int64_t t2 = samples_[i].t, t1 = samples_[i - 1].t, t0 = samples_[i - 2].t;
+        WriteDecimalCode(w, t_code_, ZigZag(Diff(t2, t1) - Diff(t1, t0)));
+      }
     } else if (i == 0) {
       WriteVarLen(w, ZigZagSigned(samples_[0].t));
     } else {

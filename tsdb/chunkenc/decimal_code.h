@@ -56,6 +56,8 @@ struct DecimalCode {
   std::array<uint64_t, kDecimalEscapeBucket> ends;
   // Total bits a value in bucket b costs.
   std::array<uint8_t, 6> bits;
+  // The prefix of bucket b (b < 5), shifted above its payload.
+  std::array<uint64_t, kDecimalEscapeBucket> heads;
 
   // The bucket holding v.
   int BucketOf(uint64_t v) const {
@@ -73,6 +75,7 @@ constexpr DecimalCode MakeDecimalCode(int code) {
     const int width = s + steps[b];
     c.buckets[b] = {base, static_cast<uint8_t>(b + 1), static_cast<uint8_t>(width)};
     c.bits[b] = static_cast<uint8_t>(b + 1 + width);
+    c.heads[b] = (((uint64_t{1} << b) - 1) << 1) << width;  // b ones, then a zero
     base += uint64_t{1} << width;
     c.ends[b] = base;
   }
@@ -113,14 +116,12 @@ inline void WriteDecimalCode(BitWriter& w, int code, uint64_t v) {
   if (IsDecimalZeroCode(code)) return;
   const DecimalCode& c = kDecimalCodes[code];
   const int b = c.BucketOf(v);
-  if (b == kDecimalEscapeBucket) {
+  if (b == kDecimalEscapeBucket) [[unlikely]] {
     w.WriteBits(0b11111, 5);
     w.WriteBits(v, 64);
     return;
   }
-  const DecimalBucket& k = c.buckets[b];
-  const uint64_t prefix = ((uint64_t{1} << b) - 1) << 1;  // b ones, then a zero
-  w.WriteBits((prefix << k.width) | (v - k.base), k.prefix_bits + k.width);
+  w.WriteBits(c.heads[b] | (v - c.buckets[b].base), c.bits[b]);
 }
 
 // REQUIRES: code is not a zero code. The caller checks r.overrun().

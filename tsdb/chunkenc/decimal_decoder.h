@@ -78,6 +78,7 @@ class DecimalDecoder {
     position_bits_ = n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0;
     exceptions_r_ = r;
     r.SkipLong(exceptions_ * (position_bits_ + 64));
+    plain_ = !running_ && correction_ == DecimalCorrection::kNone && exceptions_ == 0;
     return NextExceptionPosition(0);
   }
 
@@ -85,6 +86,28 @@ class DecimalDecoder {
   // Returns nullptr on success, else a static description of the damage.
   // The caller checks r.overrun() afterwards.
   const char* Next(BitReader& r, uint32_t index) {
+    if (plain_ && index >= 2) [[likely]] {
+      // Direct prediction, no corrections or exceptions: values are x / 10^d.
+      if (!t_zero_) dt_ += UnZigZag(ReadDecimalCode(r, *t_code_));
+      t_ += dt_;
+      const uint64_t z = x_zero_ ? 0 : UnZigZag(ReadDecimalCode(r, *x_code_));
+      dx_ = (dx_ & order_mask_) + step_ * (base_ + z);
+      x_ += dx_;
+      // Casting to int64 is modular, so corrupt input cannot overflow.
+      v_ = static_cast<double>(static_cast<int64_t>(x_)) / divisor_;
+      return nullptr;
+    }
+    return NextInGeneral(r, index);
+  }
+
+  int64_t t() const { return static_cast<int64_t>(t_); }
+  double v() const { return v_; }
+
+ private:
+  static constexpr uint32_t kNoException = ~uint32_t{0};
+
+  // Next() for any chunk and sample.
+  const char* NextInGeneral(BitReader& r, uint32_t index) {
     if (index >= 2) [[likely]] {
       if (!t_zero_) dt_ += UnZigZag(ReadDecimalCode(r, *t_code_));
       t_ += dt_;
@@ -103,7 +126,6 @@ class DecimalDecoder {
       const uint64_t z = x_zero_ ? 0 : UnZigZag(ReadDecimalCode(r, *x_code_));
       dx_ = (dx_ & order_mask_) + step_ * (base_ + z);
       x_ += dx_;
-      // Casting to int64 is modular, so corrupt input cannot overflow.
       q = running_ ? prev_ + static_cast<double>(static_cast<int64_t>(dx_)) / divisor_
                    : static_cast<double>(static_cast<int64_t>(x_)) / divisor_;
     } else {
@@ -118,16 +140,10 @@ class DecimalDecoder {
       if (correction_ == DecimalCorrection::kDelta) c += c_;
       c_ = c;
     }
-    v_ = std::bit_cast<uint64_t>(q) + c;
-    prev_ = std::bit_cast<double>(v_);
+    v_ = std::bit_cast<double>(std::bit_cast<uint64_t>(q) + c);
+    prev_ = v_;
     return nullptr;
   }
-
-  int64_t t() const { return static_cast<int64_t>(t_); }
-  double v() const { return std::bit_cast<double>(v_); }
-
- private:
-  static constexpr uint32_t kNoException = ~uint32_t{0};
 
   // Reads where the next exception sits; it must come after sample `after`
   // (or be the first, when read_ == 0).
@@ -145,8 +161,9 @@ class DecimalDecoder {
   }
 
   const char* ReadException(uint32_t index) {
-    v_ = exceptions_r_.ReadLong(64);
-    if (DecimalChainable(v_)) prev_ = std::bit_cast<double>(v_);
+    const uint64_t bits = exceptions_r_.ReadLong(64);
+    v_ = std::bit_cast<double>(bits);
+    if (DecimalChainable(bits)) prev_ = v_;
     if (exceptions_r_.overrun()) return "truncated decimal exceptions";
     return NextExceptionPosition(index);
   }
@@ -159,6 +176,7 @@ class DecimalDecoder {
   bool c_stream_ = false;  // corrections are coded with every value
   bool c_zero_ = false;    // every coded correction is 0
   bool running_ = false;
+  bool plain_ = false;  // direct prediction, no corrections, no exceptions
   DecimalCorrection correction_ = DecimalCorrection::kNone;
   double divisor_ = 1;
   uint64_t order_mask_ = 0;  // all ones: values are delta-of-delta coded
@@ -167,7 +185,7 @@ class DecimalDecoder {
   // Unsigned so corrupt input wraps instead of overflowing.
   uint64_t t_ = 0, dt_ = 0, x_ = 0, dx_ = 0;
   uint64_t c_ = 0;     // last correction
-  uint64_t v_ = 0;     // bits of the current value
+  double v_ = 0.0;     // the current value
   double prev_ = 0.0;  // running prediction base: the last chainable value
   uint32_t j_ = 0;     // value samples decoded
   // Exceptions: a second reader walks their list alongside the samples.

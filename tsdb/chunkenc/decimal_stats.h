@@ -21,15 +21,29 @@
 
 namespace pharos::tsdb {
 
-// Values counted by bit width (0 for the value 0, up to 64).
-struct WidthHistogram {
-  std::array<uint32_t, 65> count{};
-  uint32_t total = 0;
-
-  void Add(uint64_t v) {
-    ++count[std::bit_width(v)];
-    ++total;
+// Values counted by bit width (0 for the value 0, up to 64), in four
+// interleaved lanes: counting runs of one width in a single counter would
+// wait on store-to-load forwarding at every step.
+class WidthHistogram {
+ public:
+  // Counts v; `i`, any number that changes from one call to the next (a
+  // loop index), picks the lane.
+  void Add(uint64_t v, size_t i) {
+    ++lanes_[i & 3][std::bit_width(v)];
+    all_ |= v;
   }
+
+  // The largest bit width counted (0 if none).
+  int max_width() const { return static_cast<int>(std::bit_width(all_)); }
+  // Values of bit width w.
+  uint32_t count(int w) const {
+    return uint32_t{lanes_[0][w]} + lanes_[1][w] + lanes_[2][w] + lanes_[3][w];
+  }
+
+ private:
+  // Each lane counts at most a quarter of 65535 values.
+  std::array<std::array<uint16_t, 65>, 4> lanes_{};
+  uint64_t all_ = 0;  // OR of the values
 };
 
 // Average bits, in 1/16 bit, that code number c spends on a value of bit
@@ -64,15 +78,18 @@ struct CodeChoice {
 // The code estimated to store the counted values in the fewest bits; the
 // zero code (no bits) when every value is 0.
 inline CodeChoice ChooseCode(const WidthHistogram& h) {
-  int lo = 0, hi = 64;
-  while (hi > 0 && h.count[hi] == 0) --hi;
+  const int hi = h.max_width();
   if (hi == 0) return {};
-  while (h.count[lo] == 0) ++lo;
+  std::array<uint32_t, 65> count;
+  uint32_t total = 0;
+  for (int w = 0; w <= hi; ++w) total += count[w] = h.count(w);
+  int lo = 0;
+  while (count[lo] == 0) ++lo;
   int median = 0;
-  for (uint32_t seen = h.count[0]; seen * 2 < h.total;) seen += h.count[++median];
+  for (uint32_t seen = count[0]; seen * 2 < total;) seen += count[++median];
   const auto cost = [&](int code) {
     uint64_t bits = 0;
-    for (int w = lo; w <= hi; ++w) bits += uint64_t{h.count[w]} * kCodeCostTable[code][w];
+    for (int w = lo; w <= hi; ++w) bits += uint64_t{count[w]} * kCodeCostTable[code][w];
     return bits;
   };
   // In each family the cost is close to convex in the shift: walk downhill
