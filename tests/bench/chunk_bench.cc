@@ -1,9 +1,11 @@
-// Chunk encoding microbenchmarks: decode and append throughput, and size.
+// Chunk encoding microbenchmarks: decode, encode and append throughput, and
+// size.
 //
 //   build/tests/bench/chunk_bench [--benchmark_filter=Decode]
 //
-// Decoding walks 1000 different 120-sample chunks round-robin so branch
-// predictors and caches see realistic variety rather than one chunk.
+// Decoding and EncodeBest walk 1000 different 120-sample chunks round-robin
+// so branch predictors and caches see realistic variety rather than one
+// chunk. The machine's load matters: compare runs taken side by side.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -183,6 +185,61 @@ void BM_XorAppend(benchmark::State& state, Data data) {
 }
 BENCHMARK_CAPTURE(BM_XorAppend, counter, Data::kCounter);
 BENCHMARK_CAPTURE(BM_XorAppend, gauge, Data::kGauge);
+
+// The head's pattern: one sample for each of many series per round, so the
+// chunks' buffers (50 MB here) are cold. Arg: how many chunks ahead to
+// Prefetch(), 0 for none. A chunk is cut at 120 samples, as the head does.
+void BM_XorAppendManySeries(benchmark::State& state) {
+  constexpr int kSeries = 200'000;
+  const int ahead = static_cast<int>(state.range(0));
+  std::vector<XorChunk> chunks(kSeries);
+  std::vector<double> values(kSeries);
+  std::mt19937_64 rng(1);
+  int64_t t = kT0;
+  const auto round = [&](bool prefetch) {
+    t += kStep;
+    for (int i = 0; i < kSeries; ++i) {
+      if (prefetch && i + ahead < kSeries) chunks[i + ahead].Prefetch();
+      values[i] += static_cast<double>(rng() % 64);
+      if (chunks[i].num_samples() == kSamplesPerChunk) chunks[i] = XorChunk();
+      chunks[i].Append(t, values[i]);
+    }
+  };
+  // Start with chunks at staggered fill levels, as in a running head.
+  for (int r = 0; r < kSamplesPerChunk; ++r) {
+    t += kStep;
+    for (int i = 0; i < kSeries; ++i) {
+      if (r >= i % kSamplesPerChunk) chunks[i].Append(t, values[i] += 1);
+    }
+  }
+  for (auto _ : state) round(ahead > 0);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kSeries);
+}
+BENCHMARK(BM_XorAppendManySeries)->Arg(0)->Arg(4)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond);
+
+// Reopening open chunks: Restore() from bytes and AppendState() against
+// FromBytes(), which decodes.
+void BM_XorReopen(benchmark::State& state, bool restore) {
+  std::vector<std::string> bytes, states;
+  for (int i = 0; i < kChunks; ++i) {
+    XorChunk c;
+    for (const Sample& s : Counter(i)) c.Append(s.t, s.v);
+    bytes.emplace_back(c.bytes());
+    states.emplace_back();
+    c.AppendState(&states.back());
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    Result<XorChunk> c =
+        restore ? XorChunk::Restore(bytes[i], states[i]) : XorChunk::FromBytes(bytes[i]);
+    if (!c.ok()) state.SkipWithError(c.status().ToString().c_str());
+    benchmark::DoNotOptimize(c->bytes().data());
+    i = i + 1 == bytes.size() ? 0 : i + 1;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK_CAPTURE(BM_XorReopen, restore, true);
+BENCHMARK_CAPTURE(BM_XorReopen, from_bytes, false);
 
 // EncodeBest over 1000 different chunks round-robin, as when persisting
 // many series; reports the chosen encodings' size.

@@ -97,6 +97,37 @@ std::vector<Sample> DecimalGauge(size_t n, uint64_t seed) {
   return out;
 }
 
+// A histogram's _sum: per scrape, a Poisson count of requests each taking
+// about 0.12 s, the increment rounded to 6 decimals, after a long uptime.
+std::vector<Sample> RunningSum(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uni(0, 1);
+  const double rate = 0.5 + 10 * uni(rng);
+  double sum = 0;
+  std::vector<Sample> out;
+  for (size_t i = 0; i < n + 2000; ++i) {
+    const double count = static_cast<double>(
+        std::poisson_distribution<int64_t>(rate * 15 * (0.8 + 0.4 * uni(rng)))(rng));
+    sum += std::round(count * 0.12 * (0.7 + 0.6 * uni(rng)) * 1e6) / 1e6;
+    if (i >= 2000) out.push_back({kT0 + static_cast<int64_t>(out.size()) * kStep, sum});
+  }
+  return out;
+}
+
+// A gauge adding increments rounded to 3 decimals to a value that is not a
+// decimal at all.
+std::vector<Sample> FloatWalk(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uni(0, 1);
+  double size = 1000 + 4000 * uni(rng);
+  std::vector<Sample> out;
+  for (size_t i = 0; i < n; ++i) {
+    size += std::round((uni(rng) - 0.5) * 100.0 * 1e3) / 1e3;
+    out.push_back({kT0 + static_cast<int64_t>(i) * kStep, size});
+  }
+  return out;
+}
+
 double BytesPerSample(size_t bytes, size_t samples) {
   return static_cast<double>(bytes) / static_cast<double>(samples);
 }
@@ -280,6 +311,292 @@ TEST(XorChunk, FromBytesRejectsDamage) {
   }
 }
 
+// The state layout documented in xor_chunk.h, built by hand.
+struct XorState {
+  uint64_t bits = 24;
+  int64_t t = 0;
+  int64_t delta = 0;
+  uint64_t v = 0;
+  uint8_t leading = 0xff;
+  uint8_t trailing = 0;
+};
+
+uint32_t DocumentedCheck(std::string_view bytes) {
+  constexpr uint64_t kK = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = bytes.size() * kK;
+  for (size_t i = 0; i < bytes.size(); i += 8) {
+    uint64_t w = 0;
+    for (size_t b = 0; b < 8 && i + b < bytes.size(); ++b) {
+      w |= uint64_t{static_cast<uint8_t>(bytes[i + b])} << (8 * b);
+    }
+    h = (h ^ w) * kK;
+    h ^= h >> 32;
+  }
+  return static_cast<uint32_t>(h);
+}
+
+std::string EncodeState(const XorState& s, std::string_view bytes) {
+  std::string out;
+  const auto put = [&out](uint64_t x) {
+    for (; x >= 0x80; x >>= 7) out.push_back(static_cast<char>((x & 0x7f) | 0x80));
+    out.push_back(static_cast<char>(x));
+  };
+  const auto zz = [](int64_t x) {
+    return (static_cast<uint64_t>(x) << 1) ^ (0 - (static_cast<uint64_t>(x) >> 63));
+  };
+  put(s.bits);
+  put(zz(s.t));
+  put(zz(s.delta));
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(s.v >> (8 * i)));
+  out.push_back(static_cast<char>(s.leading));
+  out.push_back(static_cast<char>(s.trailing));
+  const uint32_t check = DocumentedCheck(bytes);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(check >> (8 * i)));
+  return out;
+}
+
+std::string StateOf(const XorChunk& c) {
+  std::string state;
+  c.AppendState(&state);
+  return state;
+}
+
+std::vector<std::vector<Sample>> RestoreCases() {
+  std::vector<std::vector<Sample>> cases = {RealisticCounter(150, 5), DecimalGauge(130, 6),
+                                            FloatWalk(120, 7)};
+  std::vector<Sample> special = RealisticCounter(60, 8);
+  special[10].v = kStaleNaN;
+  special[11].v = -0.0;
+  special[30].v = std::numeric_limits<double>::infinity();
+  cases.push_back(special);
+  cases.push_back(Regular(std::vector<double>(50, 7.0)));  // never sets a window
+  cases.push_back({{std::numeric_limits<int64_t>::min(), 1},
+                   {std::numeric_limits<int64_t>::max(), 2},
+                   {-5, 3},
+                   {0, 3}});
+  std::mt19937_64 rng(9);
+  std::vector<Sample> noise;
+  int64_t t = kT0;
+  for (int i = 0; i < 300; ++i) {
+    t += static_cast<int64_t>(rng() % 100000) - 1000;
+    noise.push_back({t, std::bit_cast<double>(rng())});
+  }
+  cases.push_back(noise);
+  return cases;
+}
+
+TEST(XorChunk, RestoreThenAppendEqualsOneGo) {
+  for (const std::vector<Sample>& samples : RestoreCases()) {
+    XorChunk whole;
+    for (const Sample& s : samples) whole.Append(s.t, s.v);
+    for (size_t split = 0; split <= samples.size(); ++split) {
+      XorChunk first;
+      for (size_t i = 0; i < split; ++i) first.Append(samples[i].t, samples[i].v);
+      const std::string bytes(first.bytes());
+      const std::string state = StateOf(first);
+      EXPECT_LE(state.size(), 39u);
+      Result<XorChunk> restored = XorChunk::Restore(bytes, state);
+      ASSERT_TRUE(restored.ok()) << split << ": " << restored.status().ToString();
+      EXPECT_EQ(restored->bytes(), bytes);
+      EXPECT_EQ(restored->num_samples(), split);
+      if (split > 0) {
+        EXPECT_EQ(restored->min_time(), samples[0].t);
+        EXPECT_EQ(restored->max_time(), samples[split - 1].t);
+      }
+      EXPECT_EQ(StateOf(*restored), state);
+      for (size_t i = split; i < samples.size(); ++i) {
+        restored->Append(samples[i].t, samples[i].v);
+      }
+      ASSERT_EQ(restored->bytes(), whole.bytes()) << "split at " << split;
+      EXPECT_EQ(StateOf(*restored), StateOf(whole));
+    }
+  }
+}
+
+TEST(XorChunk, StateMatchesDocumentedLayout) {
+  XorChunk empty;
+  EXPECT_EQ(StateOf(empty), EncodeState(XorState{}, empty.bytes()));
+  XorChunk c;
+  c.Append(1000, 1.0);
+  XorState one{.bits = 24 + 16 + 64, .t = 1000, .delta = 0, .v = 0x3ff0000000000000};
+  EXPECT_EQ(StateOf(c), EncodeState(one, c.bytes()));
+  c.Append(2000, 1.0);
+  // The GoldenBytes chunk: header, two varints and 1.0, then 1 + 1 + 24 bits.
+  c.Append(3000, 2.0);
+  XorState three{.bits = 24 + 16 + 64 + 16 + 26,
+                 .t = 3000,
+                 .delta = 1000,
+                 .v = 0x4000000000000000,
+                 .leading = 1,
+                 .trailing = 52};
+  EXPECT_EQ(StateOf(c), EncodeState(three, c.bytes()));
+}
+
+TEST(XorChunk, RestoreRejectsMismatchedState) {
+  const std::vector<Sample> samples = RealisticCounter(120, 10);
+  XorChunk c;
+  for (size_t i = 0; i < 60; ++i) c.Append(samples[i].t, samples[i].v);
+  const std::string stale_state = StateOf(c);
+  const std::string stale_bytes(c.bytes());
+  for (size_t i = 60; i < 120; ++i) c.Append(samples[i].t, samples[i].v);
+  const std::string bytes(c.bytes()), state = StateOf(c);
+  ASSERT_TRUE(XorChunk::Restore(bytes, state).ok());
+
+  // Snapshots taken at different times, or of different chunks.
+  EXPECT_EQ(XorChunk::Restore(bytes, stale_state).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(XorChunk::Restore(stale_bytes, state).status().code(), StatusCode::kCorruption);
+  const std::string other = EncodeXor(RealisticCounter(120, 11));
+  EXPECT_EQ(XorChunk::Restore(other, state).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(XorChunk::Restore(XorChunk().bytes(), state).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(XorChunk::Restore(bytes, StateOf(XorChunk())).status().code(), StatusCode::kCorruption);
+
+  // Every cut of the state, and trailing bytes.
+  for (size_t len = 0; len < state.size(); ++len) {
+    const std::vector<char> cut(state.begin(), state.begin() + static_cast<ptrdiff_t>(len));
+    EXPECT_EQ(XorChunk::Restore(bytes, {cut.data(), cut.size()}).status().code(),
+              StatusCode::kCorruption)
+        << len;
+  }
+  EXPECT_EQ(XorChunk::Restore(bytes, state + '\0').status().code(), StatusCode::kCorruption);
+
+  // Any bit flipped in the bytes, or in the state's check.
+  for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
+    std::string bad = bytes;
+    bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ (0x80 >> (bit % 8)));
+    EXPECT_FALSE(XorChunk::Restore(bad, state).ok()) << bit;
+  }
+  for (size_t bit = (state.size() - 4) * 8; bit < state.size() * 8; ++bit) {
+    std::string bad = state;
+    bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ (0x80 >> (bit % 8)));
+    EXPECT_FALSE(XorChunk::Restore(bytes, bad).ok()) << bit;
+  }
+}
+
+// States with a valid check but impossible fields.
+TEST(XorChunk, RestoreRejectsImpossibleState) {
+  XorChunk c;
+  for (const Sample& s : RealisticCounter(120, 12)) c.Append(s.t, s.v);
+  const std::string bytes(c.bytes());
+  Result<XorChunk> reference = XorChunk::Restore(bytes, StateOf(c));
+  ASSERT_TRUE(reference.ok());
+  const XorState good{.bits = 0,  // filled below
+                      .t = reference->max_time(),
+                      .delta = kStep,
+                      .v = std::bit_cast<uint64_t>(RealisticCounter(120, 12).back().v)};
+  // Find the window and bit count by trying the documented ranges.
+  std::optional<XorState> valid;
+  for (uint64_t bits = (bytes.size() - 1) * 8 + 1; bits <= bytes.size() * 8 && !valid; ++bits) {
+    for (int lead = 0; lead < 32 && !valid; ++lead) {
+      for (int trail = 0; lead + trail < 64 && !valid; ++trail) {
+        XorState s = good;
+        s.bits = bits;
+        s.leading = static_cast<uint8_t>(lead);
+        s.trailing = static_cast<uint8_t>(trail);
+        if (EncodeState(s, bytes) == StateOf(c)) valid = s;
+      }
+    }
+  }
+  ASSERT_TRUE(valid.has_value()) << "the state did not follow the documented layout";
+  EXPECT_TRUE(XorChunk::Restore(bytes, EncodeState(*valid, bytes)).ok());
+
+  std::vector<XorState> bad(12, *valid);
+  bad[0].leading = 32;
+  bad[1].trailing = 64;
+  bad[2].leading = 31, bad[2].trailing = 33;  // no significant bits
+  bad[3].leading = 0xff, bad[3].trailing = 1;
+  bad[4].leading = 0xfe;
+  bad[5].bits = bytes.size() * 8 + 1;
+  bad[6].bits = (bytes.size() - 1) * 8;
+  bad[7].bits = 24;
+  bad[8].bits = 0;
+  bad[9].bits = uint64_t{1} << 40;
+  bad[10].bits = ~uint64_t{0};
+  bad[11].bits = 24 + 8 + 64;  // fits only one sample
+  for (size_t i = 0; i < bad.size(); ++i) {
+    EXPECT_EQ(XorChunk::Restore(bytes, EncodeState(bad[i], bytes)).status().code(),
+              StatusCode::kCorruption)
+        << i;
+  }
+
+  // A one-sample chunk's state must match its sample.
+  XorChunk one;
+  one.Append(kT0, 2.5);
+  const XorState one_state{.bits = 24 + 48 + 64, .t = kT0, .v = std::bit_cast<uint64_t>(2.5)};
+  ASSERT_EQ(StateOf(one), EncodeState(one_state, one.bytes()));
+  std::vector<XorState> bad_one(4, one_state);
+  bad_one[0].t = kT0 + 1;
+  bad_one[1].delta = 5;
+  bad_one[2].v = std::bit_cast<uint64_t>(2.0);
+  bad_one[3].leading = 3;
+  for (size_t i = 0; i < bad_one.size(); ++i) {
+    EXPECT_EQ(XorChunk::Restore(one.bytes(), EncodeState(bad_one[i], one.bytes())).status().code(),
+              StatusCode::kCorruption)
+        << i;
+  }
+  // The empty chunk has exactly one state.
+  XorState empty_but_t;
+  empty_but_t.t = 1;
+  EXPECT_FALSE(
+      XorChunk::Restore(XorChunk().bytes(), EncodeState(empty_but_t, XorChunk().bytes())).ok());
+  Result<XorChunk> empty = XorChunk::Restore(XorChunk().bytes(), StateOf(XorChunk()));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->num_samples(), 0);
+  empty->Append(5, 5);
+  EXPECT_EQ(Decode(empty->bytes()), (std::vector<Sample>{{5, 5}}));
+}
+
+// Garbage must fail cleanly or restore a chunk that is exactly the bytes.
+TEST(XorChunk, RestoreGarbageNeverCrashes) {
+  std::mt19937_64 rng(14);
+  const std::string good = EncodeXor(RealisticCounter(40, 14));
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<char> bytes(i % 3 == 0 ? good.size() : rng() % 64);
+    if (i % 3 == 0) {
+      std::copy(good.begin(), good.end(), bytes.begin());
+      bytes[rng() % bytes.size()] ^= static_cast<char>(1 << (rng() % 8));
+    } else {
+      for (char& ch : bytes) ch = static_cast<char>(rng());
+      if (!bytes.empty()) bytes[0] = static_cast<char>(Encoding::kXor);
+    }
+    std::vector<char> state(rng() % 48);
+    for (char& ch : state) ch = static_cast<char>(rng());
+    const std::string_view view(bytes.data(), bytes.size());
+    if (i % 2 == 0 && !state.empty()) {
+      // A plausible state: a valid check for these bytes.
+      XorState s{.bits = rng() % (bytes.size() * 8 + 2),
+                 .t = static_cast<int64_t>(rng()),
+                 .delta = static_cast<int64_t>(rng() % 3),
+                 .v = rng(),
+                 .leading = static_cast<uint8_t>(rng() % 40),
+                 .trailing = static_cast<uint8_t>(rng() % 70)};
+      const std::string encoded = EncodeState(s, view);
+      state.assign(encoded.begin(), encoded.end());
+    }
+    Result<XorChunk> c = XorChunk::Restore(view, {state.data(), state.size()});
+    if (c.ok()) {
+      EXPECT_EQ(c->bytes(), view);
+      c->Append(kT0, 1.5);  // and stays appendable
+    } else {
+      EXPECT_EQ(c.status().code(), StatusCode::kCorruption);
+    }
+  }
+}
+
+TEST(XorChunk, PrefetchAnyTime) {
+  XorChunk c;
+  c.Prefetch();
+  for (const Sample& s : RealisticCounter(120, 15)) {
+    c.Prefetch();
+    c.Append(s.t, s.v);
+  }
+  c.ShrinkToFit();
+  c.Prefetch();
+  XorChunk moved = std::move(c);
+  c.Prefetch();  // NOLINT: moved-from is specified empty
+  moved.Prefetch();
+  EXPECT_EQ(Decode(moved.bytes()), RealisticCounter(120, 15));
+}
+
 TEST(XorChunk, MemoryIsSmall) {
   EXPECT_LE(sizeof(XorChunk), 64u);
   XorChunk empty;
@@ -446,37 +763,6 @@ struct DecimalParams {
 DecimalParams ParamsOf(const std::string& encoded) {
   const auto b = static_cast<uint8_t>(encoded[3]);
   return {b >> 4, ((b >> 3) & 1) != 0, ((b >> 2) & 1) != 0, b & 3};
-}
-
-// A histogram's _sum: per scrape, a Poisson count of requests each taking
-// about 0.12 s, the increment rounded to 6 decimals, after a long uptime.
-std::vector<Sample> RunningSum(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uni(0, 1);
-  const double rate = 0.5 + 10 * uni(rng);
-  double sum = 0;
-  std::vector<Sample> out;
-  for (size_t i = 0; i < n + 2000; ++i) {
-    const double count = static_cast<double>(
-        std::poisson_distribution<int64_t>(rate * 15 * (0.8 + 0.4 * uni(rng)))(rng));
-    sum += std::round(count * 0.12 * (0.7 + 0.6 * uni(rng)) * 1e6) / 1e6;
-    if (i >= 2000) out.push_back({kT0 + static_cast<int64_t>(out.size()) * kStep, sum});
-  }
-  return out;
-}
-
-// A gauge adding increments rounded to 3 decimals to a value that is not a
-// decimal at all.
-std::vector<Sample> FloatWalk(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uni(0, 1);
-  double size = 1000 + 4000 * uni(rng);
-  std::vector<Sample> out;
-  for (size_t i = 0; i < n; ++i) {
-    size += std::round((uni(rng) - 0.5) * 100.0 * 1e3) / 1e3;
-    out.push_back({kT0 + static_cast<int64_t>(i) * kStep, size});
-  }
-  return out;
 }
 
 // v moved by `ulps` units in the last place (through zero and into NaNs
