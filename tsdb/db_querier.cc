@@ -249,6 +249,30 @@ class DbSeriesSet final : public SeriesSet {
   Status status_;
 };
 
+// Orders `order` (indices into `series`) by the series' labels. Each label
+// set is flattened into one key, name NUL value NUL ..., whose byte order is
+// the label order, so a comparison is one memcmp instead of a walk over
+// string pairs. Values holding a NUL byte would make keys ambiguous; those
+// series are compared label by label.
+void SortByLabels(const std::vector<SeriesData>& series, std::vector<uint32_t>* order) {
+  std::vector<std::string> keys(series.size());
+  std::vector<bool> exact(series.size(), false);
+  for (size_t i = 0; i < series.size(); ++i) {
+    std::string& k = keys[i];
+    for (const Label& l : series[i].labels) {
+      if (l.value.find('\0') != std::string::npos) exact[i] = true;
+      k.append(l.name);
+      k.push_back('\0');
+      k.append(l.value);
+      k.push_back('\0');
+    }
+  }
+  std::sort(order->begin(), order->end(), [&](uint32_t a, uint32_t b) {
+    if (exact[a] || exact[b]) return series[a].labels < series[b].labels;
+    return keys[a] < keys[b];
+  });
+}
+
 class DbQuerier final : public Querier {
  public:
   DbQuerier(DbImpl& db, int64_t mint, int64_t maxt) : db_(db), mint_(mint), maxt_(maxt) {}
@@ -272,9 +296,7 @@ class DbQuerier final : public Querier {
     // Sort indices, not the (large) SeriesData themselves.
     std::vector<uint32_t> order(found.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return found[a].labels < found[b].labels;
-    });
+    SortByLabels(found, &order);
     // Equal labels under different ids (a series that left the head and came
     // back) are one series.
     std::vector<SeriesData> merged;

@@ -253,6 +253,31 @@ TEST(Db, ManySeriesSurviveCloseAndReopen) {
   }
 }
 
+// Series come back in label order, also when values hold NUL bytes or one
+// value is a prefix of another.
+TEST(Db, SelectOrdersSeriesByLabels) {
+  TempDir dir;
+  auto db = MustOpen(TestOptions(dir.path()));
+  std::vector<Labels> sets;
+  for (std::string v : {std::string("ab"), std::string("a"), std::string("a\0b", 3),
+                        std::string("a\0", 2), std::string("b"), std::string("a\x01")}) {
+    sets.push_back(Labels({{"__name__", "m"}, {"v", v}}));
+    sets.push_back(Labels({{"__name__", "m"}, {"v", v}, {"w", "1"}}));
+  }
+  sets.push_back(Labels({{"__name__", "m"}, {"u", "x"}}));
+  auto app = db->NewAppender();
+  for (const Labels& l : sets) ASSERT_TRUE(app->Append(0, l, 1000, 1).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  std::sort(sets.begin(), sets.end());
+  auto q = db->NewQuerier(kMinTime, kMaxTime);
+  ASSERT_TRUE(q.ok());
+  auto set = (*q)->Select({}, {M(MatchType::kEqual, "__name__", "m")});
+  std::vector<Labels> got;
+  while (set->Next()) got.push_back(set->At().labels());
+  ASSERT_TRUE(set->status().ok());
+  EXPECT_EQ(got, sets);
+}
+
 TEST(Db, StatsReportHead) {
   TempDir dir;
   auto db = MustOpen(TestOptions(dir.path()));
