@@ -127,6 +127,7 @@ struct Candidate {
   size_t count = 0;
   uint64_t bits16 = ~uint64_t{0};  // estimate, timestamps excluded
   uint64_t c_bits16 = 0;           // of which corrections
+  size_t misfits = 0;              // values off the decimal grid at this scale
 
   // True if a correction is coded with every value.
   bool CorrectionStream() const {
@@ -146,8 +147,15 @@ class Encoder {
   std::string Encode() const;
 
  private:
+  // Finds the direct level of every value (levels_, at_level_), searching
+  // from `guess`; returns their counts.
+  LevelCounts Survey(int guess);
   // Evaluates one prediction at one scale; keeps it if it beats *best_.
   void Consider(bool running, int scale);
+  // Considers running prediction at the scale its levels suggest.
+  void ConsiderRunning(uint64_t changed);
+  // True if no other scale is likely to encode k's values better.
+  bool Settled(const Candidate& k) const;
   // Fills k.q, k.c and k.exceptions for the prediction and scale of k, and
   // returns the OR of the corrections.
   uint64_t Predict(Candidate& k) const;
@@ -158,6 +166,7 @@ class Encoder {
   // One allocation for the passes: each value's direct level, x and
   // correction at that level, and two candidates' arrays.
   std::unique_ptr<uint64_t[]> arena_;
+  bool surveyed_ = false;  // levels_ and at_level_ are set
   uint8_t* levels_ = nullptr;
   Scaled* at_level_ = nullptr;
   std::array<Candidate, 2> candidates_;
@@ -177,26 +186,82 @@ Encoder::Encoder(std::span<const Sample> samples) : samples_(samples) {
   other_->c = a + 5 * n;
   levels_ = reinterpret_cast<uint8_t*>(a + 6 * n);
 
-  // One pass: timestamp statistics and the direct level of every value.
-  // Each level search starts from the largest level of a few probes: a
-  // fixed start, rather than the previous value's level, keeps the passes
-  // over consecutive values independent.
-  int guess = 0;
-  Scaled unused;
-  for (size_t i : {size_t{0}, n / 2, n - 1}) {
-    if (i < n) guess = std::max(guess, DirectLevel(samples[i].v, guess, &unused));
-  }
-  guess = std::min(guess, kMaxScale);
   WidthHistogram t_hist;
-  LevelCounts levels{};
   uint64_t changed = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const double v = samples[i].v;
+  for (size_t i = 1; i < n; ++i) {
     if (i >= 2) {
       const int64_t t2 = samples[i].t, t1 = samples[i - 1].t, t0 = samples[i - 2].t;
       t_hist.Add(ZigZag(Diff(t2, t1) - Diff(t1, t0)), i);
     }
-    if (i > 0) changed += Bits(v) != Bits(samples[i - 1].v);
+    changed += Bits(samples[i].v) != Bits(samples[i - 1].v);
+  }
+  t_code_ = ChooseCode(t_hist).code;
+
+  // Typical chunks are decimals at the largest level of a few probes. A
+  // scale higher than needed costs nearly nothing: the step absorbs it.
+  int guess = -1;
+  Scaled unused;
+  for (size_t i : {size_t{0}, n / 2, n - 1}) {
+    if (i >= n) continue;
+    const int level = DirectLevel(samples[i].v, std::max(guess, 0), &unused);
+    if (level != kNoLevel) guess = std::max(guess, level);
+  }
+  bool settled = false;
+  if (guess >= 0) {
+    Consider(false, guess);
+    settled = Settled(*best_);
+  }
+  bool chainable_exception = false;
+  for (uint16_t i : best_->exceptions) {
+    chainable_exception |= DecimalChainable(Bits(samples[i].v));
+  }
+  if (!settled || best_->form != DecimalCorrection::kNone || chainable_exception) {
+    // Values off the decimal grid: try predicting each from the last one.
+    ConsiderRunning(changed);
+  }
+  if (!settled && !Settled(*best_)) {
+    // Find each value's level, and trade exceptions against digits.
+    Consider(false, ChooseScale(Survey(guess >= 0 ? guess : kMaxScale), changed));
+  }
+  // Near the precision of a double, a digit too few can still pass as a
+  // level with sizeable corrections; one more digit may remove them.
+  if (best_->scale < kMaxScale && best_->c_bits16 > 16 * 6 * best_->count) {
+    Consider(best_->running, best_->scale + 1);
+  }
+}
+
+bool Encoder::Settled(const Candidate& k) const {
+  // Values that are no decimal at any scale (NaN, infinities, -0.0) are
+  // exceptions whatever the scale; so is, often, a running chunk's first.
+  size_t numbers = 0;
+  for (uint16_t i : k.exceptions) {
+    const double v = samples_[i].v;
+    numbers += std::isfinite(v) && Bits(v) != Bits(-0.0);
+  }
+  return k.misfits == 0 && numbers <= (k.running ? 1u : 0u);
+}
+
+void Encoder::ConsiderRunning(uint64_t changed) {
+  LevelCounts levels{};
+  double prev = 0;
+  int level = 0;
+  for (size_t i = 0; i < samples_.size(); ++i) {
+    const double v = samples_[i].v;
+    if (!DecimalChainable(Bits(v))) {
+      ++levels[kNoLevel][i & 3];
+      continue;
+    }
+    level = RunningLevel(v, prev, level);
+    ++levels[level][i & 3];
+    prev = v;
+  }
+  Consider(true, ChooseScale(levels, changed));
+}
+
+LevelCounts Encoder::Survey(int guess) {
+  LevelCounts levels{};
+  for (size_t i = 0; i < samples_.size(); ++i) {
+    const double v = samples_[i].v;
     // Inline for the common case: v fits at the guess.
     Scaled& at = at_level_[i];
     const int level = Direct(v, guess, &at) && Small(at.c, kLevelUlps)
@@ -205,35 +270,8 @@ Encoder::Encoder(std::span<const Sample> samples) : samples_(samples) {
     levels_[i] = static_cast<uint8_t>(level);
     ++levels[level][i & 3];
   }
-  t_code_ = ChooseCode(t_hist).code;
-
-  Consider(false, ChooseScale(levels, changed));
-  bool chainable_exception = false;
-  for (uint16_t i : best_->exceptions) {
-    chainable_exception |= DecimalChainable(Bits(samples[i].v));
-  }
-  if (best_->form != DecimalCorrection::kNone || chainable_exception) {
-    // Values off the decimal grid: try predicting each from the last one.
-    levels = {};
-    double prev = 0;
-    int level = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const double v = samples[i].v;
-      if (!DecimalChainable(Bits(v))) {
-        ++levels[kNoLevel][i & 3];
-        continue;
-      }
-      level = RunningLevel(v, prev, level);
-      ++levels[level][i & 3];
-      prev = v;
-    }
-    Consider(true, ChooseScale(levels, changed));
-  }
-  // Near the precision of a double, a digit too few can still pass as a
-  // level with sizeable corrections; one more digit may remove them.
-  if (best_->scale < kMaxScale && best_->c_bits16 > 16 * 6 * best_->count) {
-    Consider(best_->running, best_->scale + 1);
-  }
+  surveyed_ = true;
+  return levels;
 }
 
 uint64_t Encoder::Predict(Candidate& k) const {
@@ -245,19 +283,22 @@ uint64_t Encoder::Predict(Candidate& k) const {
     k.c[j++] = s.c;
     any_correction |= s.c;
   };
+  k.misfits = 0;
   if (!k.running) {
     int64_t x_prev = 0;
     for (size_t i = 0; i < samples_.size(); ++i) {
       // Reuse the value's level search: at a larger scale, x grows by a power
       // of ten and, while double(x) stays exact, the correction is the same.
-      const int level = levels_[i];
-      Scaled s = at_level_[i];
-      const bool reuse = level <= k.scale && std::abs(s.x) <= kExactBelow[k.scale - level];
-      if (reuse) {
+      Scaled s;
+      const int level = surveyed_ ? levels_[i] : kNoLevel;
+      if (level <= k.scale && std::abs(at_level_[i].x) <= kExactBelow[k.scale - level]) {
+        s = at_level_[i];
         s.x *= kPow10Int[k.scale - level];
       } else if (!Direct(samples_[i].v, k.scale, &s) || !Small(s.c, kMaxCorrection)) {
         k.exceptions.push_back(static_cast<uint16_t>(i));
         continue;
+      } else {
+        k.misfits += !Small(s.c, kLevelUlps);
       }
       const int64_t x = s.x;
       s.x -= x_prev;  // |x| < 2^62: no overflow
@@ -279,6 +320,7 @@ uint64_t Encoder::Predict(Candidate& k) const {
         k.exceptions.push_back(static_cast<uint16_t>(i));
         continue;
       }
+      k.misfits += !Small(s.c, kLevelUlps);
       keep(s);
     }
   }

@@ -68,9 +68,10 @@ inline bool Running(double v, double prev, int d, Scaled* out) {
   return true;
 }
 
-// Moves a fit at level d with x a multiple of 10 down to d - 1 with x / 10,
-// as often as possible: x / 10^d is the same number, so while double(x) is
-// exact the correction stays the same. Returns the new level.
+// Moves a fit at level d with x (a value or an increment) a multiple of 10
+// down to d - 1 with x / 10, as often as possible: x / 10^d is the same
+// number, so while double(x) is exact the prediction and the correction
+// stay the same. Returns the new level.
 inline int StripTrailingZeros(int d, Scaled* s) {
   if (std::abs(s->x) > (int64_t{1} << 53)) return d;
   while (d > 0 && s->x % 10 == 0) {
@@ -80,40 +81,28 @@ inline int StripTrailingZeros(int d, Scaled* s) {
   return d;
 }
 
-// The smallest d in [0, 9] where fits(d, &scaled), searching up from
-// `guess` (values in a chunk tend to share a level), with *at_level set from
-// that d; kNoLevel if none fits. Assumes that fitting at d implies fitting
-// at d + 1. Below the guess it strips trailing zeros if trailing_zeros,
-// else searches down.
-template <bool trailing_zeros, typename Fits>
-inline int FindLevel(int guess, Scaled* at_level, Fits fits) {
-  Scaled s;
-  int d = std::min(guess, kMaxScale);
-  if (!fits(d, &s)) {
-    do {
-      if (++d > kMaxScale) return kNoLevel;
-    } while (!fits(d, &s));
-    *at_level = s;
-    return d;
+// The smallest d in [0, 9] where fits(d, &scaled), with *at_level set from
+// that d; kNoLevel if none fits. Searches up from `guess` (values in a chunk
+// tend to share a level) and strips trailing zeros below it. Assumes that
+// fitting at d implies fitting at d + 1.
+template <typename Fits>
+int FindLevel(int guess, Scaled* at_level, Fits fits) {
+  const int start = std::min(guess, kMaxScale);
+  int d = start;
+  while (!fits(d, at_level)) {
+    if (++d > kMaxScale) return kNoLevel;
   }
-  *at_level = s;
-  if (trailing_zeros) return StripTrailingZeros(d, at_level);
-  while (d > 0 && fits(d - 1, &s)) {
-    --d;
-    *at_level = s;
-  }
-  return d;
+  return d == start ? StripTrailingZeros(d, at_level) : d;
 }
 
 inline int DirectLevel(double v, int guess, Scaled* at_level) {
-  return FindLevel<true>(guess, at_level, [v](int d, Scaled* s) {
-    return Direct(v, d, s) && Small(s->c, kLevelUlps);
-  });
+  return FindLevel(guess, at_level,
+                   [v](int d, Scaled* s) { return Direct(v, d, s) && Small(s->c, kLevelUlps); });
 }
 
 inline int RunningLevel(double v, double prev, int guess) {
   Scaled unused;
-  return FindLevel<false>(guess, &unused, [v, prev](int d, Scaled* s) {
+  return FindLevel(guess, &unused, [v, prev](int d, Scaled* s) {
     return Running(v, prev, d, s) && Small(s->c, kLevelUlps);
   });
 }
