@@ -150,16 +150,18 @@ Status DbImpl::CommitSamples(std::vector<PendingSample>& samples) {
   }
   last_seq_ = seq;
   uint64_t appended = 0;
-  for (const PendingSample& p : samples) {
-    if (p.series == nullptr) continue;
-    std::lock_guard series_lock(head_->LockFor(*p.series));
-    AppendOutcome o = head_->AppendLocked(*p.series, p.t, p.v, seq);
-    if (o == AppendOutcome::kAppended) {
-      ++appended;
-    } else {
-      CountRejection(o);
-    }
-  }
+  ApplyPrefetched(
+      samples.size(), [&](size_t i) { return samples[i].series; },
+      [&](size_t i) {
+        const PendingSample& p = samples[i];
+        std::lock_guard series_lock(head_->LockFor(*p.series));
+        AppendOutcome o = head_->AppendLocked(*p.series, p.t, p.v, seq);
+        if (o == AppendOutcome::kAppended) {
+          ++appended;
+        } else {
+          CountRejection(o);
+        }
+      });
   samples_appended_.fetch_add(appended, std::memory_order_relaxed);
   return Status();
 }

@@ -188,7 +188,15 @@ Status DbImpl::Replay() {
       s->last_v = last_v;
       if (last_t != kMinTime) head_->ObserveTime(last_t);
       if (has_open) {
-        ASSIGN_OR_RETURN(XorChunk chunk, XorChunk::FromBytes(r.rest()));
+        std::string_view state;
+        if (!r.GetLengthPrefixed(&state)) {
+          return CorruptionError("bad head snapshot of series " + std::to_string(id));
+        }
+        // The saved appender state spares decoding the chunk; should it not
+        // match, decoding recovers it.
+        Result<XorChunk> restored = XorChunk::Restore(r.rest(), state);
+        if (!restored.ok()) restored = XorChunk::FromBytes(r.rest());
+        ASSIGN_OR_RETURN(XorChunk chunk, std::move(restored));
         // A chunk of a closed partition was persisted when it closed.
         if (chunk.num_samples() > 0 && chunk.min_time() >= persisted_until_) {
           head_->ObserveTime(chunk.min_time());
@@ -214,7 +222,8 @@ Status DbImpl::ReplayWal() {
   std::vector<uint64_t> last_seen(kLanes, replay_from_seq_ - 1);
   auto lane = [&](int k) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_.wal));
-    std::vector<WalSample> samples;
+    std::vector<WalSample> samples, mine;
+    std::vector<MemSeries*> series;
     for (it->Seek(keys::U64Key(replay_from_seq_)); it->Valid(); it->Next()) {
       uint64_t seq = keys::DecodeU64Key({it->key().data(), it->key().size()});
       Status st = DecodeWalRecord({it->value().data(), it->value().size()}, &samples);
@@ -222,16 +231,21 @@ Status DbImpl::ReplayWal() {
         results[k] = st.Annotate("WAL record " + std::to_string(seq));
         return;
       }
+      mine.clear();
       for (const WalSample& w : samples) {
-        if (w.t < min_valid || w.series_id % kLanes != static_cast<uint64_t>(k)) continue;
-        MemSeries* s = head_->Get(w.series_id);
-        // Only garbage-collected series can be missing, and their samples
-        // are all older than min_valid.
-        if (s == nullptr) continue;
-        std::lock_guard lock(head_->LockFor(*s));
-        if (seq <= s->applied_seq) continue;  // already in its snapshot
-        head_->AppendLocked(*s, w.t, w.v, seq);
+        if (w.t >= min_valid && w.series_id % kLanes == static_cast<uint64_t>(k)) {
+          mine.push_back(w);
+        }
       }
+      // Only garbage-collected series can be missing (nullptr), and their
+      // samples are all older than min_valid.
+      head_->GetMany(mine, &series);
+      ApplyPrefetched(series.size(), [&](size_t i) { return series[i]; }, [&](size_t i) {
+        MemSeries* s = series[i];
+        std::lock_guard lock(head_->LockFor(*s));
+        if (seq <= s->applied_seq) return;  // already in its snapshot
+        head_->AppendLocked(*s, mine[i].t, mine[i].v, seq);
+      });
       last_seen[k] = seq;
     }
     results[k] = FromRocks(it->status(), "replaying WAL");

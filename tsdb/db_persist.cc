@@ -78,7 +78,12 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
           coding::PutVarsint(snap, s->last_t);
           coding::PutFixedDouble(snap, s->last_v);
           snap.push_back(s->has_open ? 1 : 0);
-          if (s->has_open) snap.append(s->open.bytes());
+          if (s->has_open) {
+            std::string state;
+            s->open.AppendState(&state);
+            coding::PutLengthPrefixed(snap, state);
+            snap.append(s->open.bytes());
+          }
         }
       }
       if (!sealed.empty()) {
