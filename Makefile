@@ -5,7 +5,7 @@ JOBS    ?= 2
 WERROR  ?= $(or $(PHAROS_WERROR),OFF)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-tsan bench clean
+.PHONY: all deps configure build binary run test test-tsan bench clean
 
 all: build
 
@@ -21,7 +21,11 @@ configure: $(BUILD)/CMakeCache.txt
 build: deps configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-run: build
+# The server binary alone, without the tests.
+binary: deps configure
+	@cmake --build $(BUILD) -j$(JOBS) --target pharos
+
+run: binary
 	$(BUILD)/pharos --config.file=configs/pharos.yml --storage.tsdb.path=data \
 	  --web.listen-address=127.0.0.1:9090
 
@@ -35,7 +39,7 @@ test-tsan: deps configure
 	@cmake --build $(BUILD) -j$(JOBS) --target tsdb_concurrency_test_tsan
 	cd $(BUILD) && ctest --output-on-failure -L tsan
 
-bench: build
+bench: binary
 	$(BUILD)/pharos tsdb bench --out /tmp/pharos-bench
 
 clean:
