@@ -153,11 +153,16 @@ void BM_DecodeAll(benchmark::State& state, Data data, Enc enc) {
   size_t i = 0;
   for (auto _ : state) {
     out.clear();
-    DecodeAll(chunks[i], &out).IgnoreError();
+    const Status s = DecodeAll(chunks[i], &out);
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
     i = i + 1 == chunks.size() ? 0 : i + 1;
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kSamplesPerChunk);
+  SetSize(state, chunks);
 }
 
 BENCHMARK_CAPTURE(BM_Decode, xor_counter, Data::kCounter, Enc::kXor);
@@ -169,7 +174,13 @@ BENCHMARK_CAPTURE(BM_Decode, decimal_running_sum, Data::kRunningSum, Enc::kDecim
 BENCHMARK_CAPTURE(BM_Decode, decimal_float_walk, Data::kFloatWalk, Enc::kDecimal);
 BENCHMARK_CAPTURE(BM_Decode, xor_running_sum, Data::kRunningSum, Enc::kXor);
 BENCHMARK_CAPTURE(BM_DecodeAll, xor_counter, Data::kCounter, Enc::kXor);
+BENCHMARK_CAPTURE(BM_DecodeAll, xor_gauge, Data::kGauge, Enc::kXor);
+BENCHMARK_CAPTURE(BM_DecodeAll, xor_running_sum, Data::kRunningSum, Enc::kXor);
 BENCHMARK_CAPTURE(BM_DecodeAll, decimal_counter, Data::kCounter, Enc::kDecimal);
+BENCHMARK_CAPTURE(BM_DecodeAll, decimal_gauge, Data::kGauge, Enc::kDecimal);
+BENCHMARK_CAPTURE(BM_DecodeAll, decimal_stale_counter, Data::kStaleCounter, Enc::kDecimal);
+BENCHMARK_CAPTURE(BM_DecodeAll, decimal_running_sum, Data::kRunningSum, Enc::kDecimal);
+BENCHMARK_CAPTURE(BM_DecodeAll, decimal_float_walk, Data::kFloatWalk, Enc::kDecimal);
 
 void BM_XorAppend(benchmark::State& state, Data data) {
   std::vector<std::vector<Sample>> series;

@@ -1117,6 +1117,73 @@ TEST(ChunkIterator, DecodeAllAppends) {
   EXPECT_EQ(out[2].v, 8);
 }
 
+// DecodeAll's batch loops must agree with ChunkIterator, sample for sample
+// and error for error, on every encoding variant: XOR, plain decimal with
+// and without timestamp jitter, delta-of-delta values, corrections,
+// running prediction and exceptions; and on damaged copies of each.
+TEST(ChunkIterator, DecodeAllMatchesIterator) {
+  std::mt19937_64 rng(15);
+  const auto check = [](std::string_view bytes) {
+    std::vector<Sample> want;
+    ChunkIterator it(bytes);
+    while (it.Next()) want.push_back(it.At());
+    const Status want_status = it.status();
+    std::vector<Sample> got = {{-1, -1}};
+    const Status s = DecodeAll(bytes, &got);
+    EXPECT_EQ(s.code(), want_status.code());
+    if (s.ok()) {
+      ASSERT_EQ(got.size(), want.size() + 1);
+      EXPECT_EQ(got[0], (Sample{-1, -1}));
+      EXPECT_TRUE(std::equal(want.begin(), want.end(), got.begin() + 1));
+    } else {
+      EXPECT_EQ(got, (std::vector<Sample>{{-1, -1}}));  // left as it was
+    }
+  };
+  for (int i = 0; i < 600; ++i) {
+    const size_t n = rng() % 3 == 0 ? rng() % 4 : 1 + rng() % 300;
+    std::vector<Sample> s;
+    switch (i % 8) {
+      case 0: s = RealisticCounter(n, rng()); break;
+      case 1: s = UniformCounter(n, rng()); break;
+      case 2: s = DecimalGauge(n, rng()); break;
+      case 3: s = RunningSum(n, rng()); break;
+      case 4: s = FloatWalk(n, rng()); break;
+      case 5: s = Regular(std::vector<double>(n, 42.5)); break;
+      case 6: {
+        s = RealisticCounter(n, rng());
+        for (Sample& x : s) {
+          if (rng() % 10 == 0) x.v = kStaleNaN;
+          if (rng() % 20 == 0) x.v = std::numeric_limits<double>::infinity();
+        }
+        break;
+      }
+      default: {
+        s = DecimalGauge(n, rng());
+        for (Sample& x : s) x.v = x.v * 1e6 + 0.1;  // off the grid
+        break;
+      }
+    }
+    if (rng() % 3 == 0) {  // timestamp jitter, now and then a missed scrape
+      for (size_t k = 1; k < s.size(); ++k) {
+        s[k].t = s[k - 1].t + kStep + static_cast<int64_t>(rng() % 50) - 25 +
+                 (rng() % 30 == 0 ? kStep : 0);
+      }
+    }
+    std::vector<std::string> encodings = {EncodeXor(s), EncodeBest(s)};
+    if (auto d = EncodeDecimal(s)) encodings.push_back(*d);
+    for (const std::string& e : encodings) {
+      check(e);
+      EXPECT_EQ(Decode(e), s);
+      // Damaged copies: truncated, and with a few bits flipped.
+      const std::vector<char> cut(e.begin(), e.begin() + static_cast<ptrdiff_t>(rng() % e.size()));
+      check({cut.data(), cut.size()});
+      std::vector<char> bad(e.begin(), e.end());
+      for (int f = 0; f < 3; ++f) bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8));
+      check({bad.data(), bad.size()});
+    }
+  }
+}
+
 TEST(ChunkIterator, WrongEncodingByte) {
   const std::string good = EncodeXor(Regular({1, 2, 3}));
   for (int enc : {0, 3, 0x7f, 0xff}) {

@@ -27,11 +27,42 @@ std::string EncodeBest(std::span<const Sample> samples) {
 }
 
 Status DecodeAll(std::string_view encoded, std::vector<Sample>* out) {
-  ChunkIterator it(encoded);
-  Result<uint16_t> n = ChunkIterator::NumSamples(encoded);
-  if (n.ok()) out->reserve(out->size() + *n);
-  while (it.Next()) out->push_back(it.At());
-  return it.status();
+  // Batch decoding: size *out once, let the decoders write through a raw
+  // pointer with their state in locals, and check for a truncated stream
+  // once at the end (reading past the end yields zero bits, never memory).
+  if (encoded.size() < kHeaderBytes) return CorruptionError("chunk shorter than its header");
+  const auto* data = reinterpret_cast<const uint8_t*>(encoded.data());
+  const uint32_t n = (uint32_t{data[1]} << 8) | data[2];
+  BitReader r(data + kHeaderBytes, encoded.size() - kHeaderBytes);
+  const size_t old_size = out->size();
+  const char* err = nullptr;
+  switch (static_cast<Encoding>(data[0])) {
+    case Encoding::kXor: {
+      out->resize(old_size + n);
+      XorDecoder x;
+      err = x.DecodeAll(r, n, out->data() + old_size);
+      break;
+    }
+    case Encoding::kDecimal: {
+      DecimalDecoder d;
+      err = d.Init(r, n);
+      if (err == nullptr && r.overrun()) err = "truncated decimal chunk header";
+      if (err != nullptr) break;
+      out->resize(old_size + n);
+      err = d.DecodeAll(r, out->data() + old_size);
+      break;
+    }
+    default:
+      return CorruptionError("unknown chunk encoding");
+  }
+  if (err == nullptr && r.overrun()) [[unlikely]] {
+    err = "truncated chunk";
+  }
+  if (err != nullptr) [[unlikely]] {
+    out->resize(old_size);
+    return CorruptionError(err);
+  }
+  return Status();
 }
 
 void ChunkIterator::Reset(std::string_view encoded) {

@@ -125,7 +125,7 @@ inline void WriteDecimalCode(BitWriter& w, int code, uint64_t v) {
 }
 
 // REQUIRES: code is not a zero code. The caller checks r.overrun().
-inline uint64_t ReadDecimalCode(BitReader& r, const DecimalCode& code) {
+[[gnu::always_inline]] inline uint64_t ReadDecimalCode(BitReader& r, const DecimalCode& code) {
   r.Refill();
   const uint64_t w = r.word();
   const int b = kDecimalPrefixBucket[w >> 59];

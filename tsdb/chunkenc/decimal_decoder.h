@@ -13,6 +13,7 @@
 
 #include "tsdb/chunkenc/bit_stream.h"
 #include "tsdb/chunkenc/decimal_code.h"
+#include "tsdb/sample.h"
 
 namespace pharos::tsdb {
 
@@ -103,8 +104,81 @@ class DecimalDecoder {
   int64_t t() const { return static_cast<int64_t>(t_); }
   double v() const { return v_; }
 
+  // Decodes every sample of the chunk Init() read into out[0, n), n as
+  // passed to Init(); no sample may have been decoded yet. Returns nullptr
+  // on success, else a static description of the damage (out then holds
+  // garbage). The caller checks r.overrun() afterwards: a stream that ends
+  // early reads as zero bits, and is only detected then.
+  const char* DecodeAll(BitReader& r, Sample* out) {
+    const uint32_t n = n_;
+    const uint32_t head = n < 2 ? n : 2;
+    for (uint32_t i = 0; i < head; ++i) {
+      if (const char* err = NextInGeneral(r, i)) return err;
+      out[i] = {t(), v_};
+    }
+    if (n <= 2) return nullptr;
+    if (plain_) {
+      // Hoist every per-chunk choice out of the loop.
+      const int variant = (t_zero_ ? 4 : 0) | (x_zero_ ? 2 : 0) | (divisor_ == 1 ? 1 : 0);
+      switch (variant) {
+        case 0: DecodePlain<false, false, false>(r, out); break;
+        case 1: DecodePlain<false, false, true>(r, out); break;
+        case 2: DecodePlain<false, true, false>(r, out); break;
+        case 3: DecodePlain<false, true, true>(r, out); break;
+        case 4: DecodePlain<true, false, false>(r, out); break;
+        case 5: DecodePlain<true, false, true>(r, out); break;
+        case 6: DecodePlain<true, true, false>(r, out); break;
+        default: DecodePlain<true, true, true>(r, out); break;
+      }
+      return nullptr;
+    }
+    // Corrections, running prediction or exceptions: the general decoder, on
+    // local copies the compiler can keep in registers.
+    DecimalDecoder d = *this;
+    BitReader rr = r;
+    for (uint32_t i = 2; i < n; ++i) {
+      if (const char* err = d.NextInGeneral(rr, i)) [[unlikely]] {
+        return err;
+      }
+      out[i] = {d.t(), d.v_};
+    }
+    r = rr;
+    return nullptr;
+  }
+
  private:
   static constexpr uint32_t kNoException = ~uint32_t{0};
+
+  // Samples 2.. of a plain_ chunk. kTZero: every timestamp dod is 0 (no
+  // timestamp bits at all); kXZero: no value bits; kUnit: scale 0, so the
+  // division by 10^0 is skipped (exact either way).
+  template <bool kTZero, bool kXZero, bool kUnit>
+  void DecodePlain(BitReader& r, Sample* out) {
+    BitReader rr = r;
+    uint64_t t = t_, dt = dt_, x = x_, dx = dx_;
+    const uint64_t mask = order_mask_, step = step_, base = base_;
+    const double divisor = divisor_;
+    const DecimalCode& tc = *t_code_;
+    const DecimalCode& xc = *x_code_;
+    const uint32_t n = n_;
+    for (uint32_t i = 2; i < n; ++i) {
+      if constexpr (!kTZero) dt += UnZigZag(ReadDecimalCode(rr, tc));
+      t += dt;
+      uint64_t z = 0;
+      if constexpr (!kXZero) z = UnZigZag(ReadDecimalCode(rr, xc));
+      dx = (dx & mask) + step * (base + z);
+      x += dx;
+      // Casting to int64 is modular, so corrupt input cannot overflow.
+      const double q = static_cast<double>(static_cast<int64_t>(x));
+      out[i].t = static_cast<int64_t>(t);
+      out[i].v = kUnit ? q : q / divisor;
+    }
+    r = rr;
+    t_ = t;
+    dt_ = dt;
+    x_ = x;
+    dx_ = dx;
+  }
 
   // Next() for any chunk and sample.
   const char* NextInGeneral(BitReader& r, uint32_t index) {

@@ -7,9 +7,11 @@
 // Thread-safety: a plain value; one thread per object.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 
 #include "tsdb/chunkenc/bit_stream.h"
+#include "tsdb/sample.h"
 
 namespace pharos::tsdb {
 
@@ -52,6 +54,31 @@ class XorDecoder {
     t_delta_ = static_cast<int64_t>(u);
     t_ = static_cast<int64_t>(static_cast<uint64_t>(t_) + u);
     return ReadValue(r);
+  }
+
+  // Decodes samples 0 to n - 1 into out[0, n); no sample may have been
+  // decoded yet. Returns nullptr on success, else a static description of
+  // the damage (out then holds garbage). The caller checks r.overrun()
+  // afterwards: a stream that ends early reads as zero bits.
+  const char* DecodeAll(BitReader& r, uint32_t n, Sample* out) {
+    const uint32_t head = n < 2 ? n : 2;
+    for (uint32_t i = 0; i < head; ++i) {
+      if (const char* err = Next(r, i)) return err;
+      out[i] = {t_, std::bit_cast<double>(v_)};
+    }
+    // Local copies the compiler can keep in registers.
+    XorDecoder d = *this;
+    BitReader rr = r;
+    for (uint32_t i = 2; i < n; ++i) {
+      d.ReadDoD(rr);
+      if (const char* err = d.ReadValue(rr)) [[unlikely]] {
+        return err;
+      }
+      out[i] = {d.t_, std::bit_cast<double>(d.v_)};
+    }
+    *this = d;
+    r = rr;
+    return nullptr;
   }
 
   int64_t t() const { return t_; }
