@@ -50,6 +50,16 @@ struct DecimalBucket {
   uint8_t width;  // payload bits
 };
 
+// How to read a code given the next five bits of the stream: one table
+// load instead of a prefix lookup followed by a bucket lookup.
+struct DecimalReadEntry {
+  uint64_t base;        // first value of the bucket
+  uint8_t prefix_bits;  // shifted out before the payload
+  uint8_t skip;         // prefix_bits + width
+  uint8_t rshift;       // 63 - width
+  uint8_t escape;       // 1 for the 64-bit escape bucket
+};
+
 struct DecimalCode {
   std::array<DecimalBucket, 6> buckets;
   // ends[b]: one past the last value of bucket b (b < 5).
@@ -58,6 +68,9 @@ struct DecimalCode {
   std::array<uint8_t, 6> bits;
   // The prefix of bucket b (b < 5), shifted above its payload.
   std::array<uint64_t, kDecimalEscapeBucket> heads;
+
+  // Indexed by the next five bits of the stream.
+  std::array<DecimalReadEntry, 32> reads;
 
   // The bucket holding v.
   int BucketOf(uint64_t v) const {
@@ -81,6 +94,14 @@ constexpr DecimalCode MakeDecimalCode(int code) {
   }
   c.buckets[kDecimalEscapeBucket] = {0, 5, 64};
   c.bits[kDecimalEscapeBucket] = 5 + 64;
+  for (int i = 0; i < 32; ++i) {
+    int b = 0;
+    while (b < 5 && (i & (16 >> b))) ++b;
+    const DecimalBucket& k = c.buckets[b];
+    c.reads[i] = {k.base, k.prefix_bits, static_cast<uint8_t>(k.prefix_bits + k.width),
+                  static_cast<uint8_t>(63 - k.width),
+                  static_cast<uint8_t>(b == kDecimalEscapeBucket ? 1 : 0)};
+  }
   return c;
 }
 
@@ -128,15 +149,33 @@ inline void WriteDecimalCode(BitWriter& w, int code, uint64_t v) {
 [[gnu::always_inline]] inline uint64_t ReadDecimalCode(BitReader& r, const DecimalCode& code) {
   r.Refill();
   const uint64_t w = r.word();
-  const int b = kDecimalPrefixBucket[w >> 59];
-  const DecimalBucket& k = code.buckets[b];
-  if (b != kDecimalEscapeBucket) [[likely]] {
-    const uint64_t payload = ((w << k.prefix_bits) >> 1) >> (63 - k.width);
-    r.Skip(k.prefix_bits + k.width);
-    return payload + k.base;
+  const DecimalReadEntry& e = code.reads[w >> 59];
+  if (!e.escape) [[likely]] {
+    const uint64_t payload = ((w << e.prefix_bits) >> 1) >> e.rshift;
+    r.Skip(e.skip);
+    return payload + e.base;
   }
   r.Skip(5);
   return r.ReadLong(64);
+}
+
+// ReadDecimalCode without the refill, for batch loops that refill once for
+// several codes. REQUIRES: code is not a zero code, and r holds at least
+// code.bits[4] bits unless the input is exhausted (which then shows as
+// r.overrun()). After an escape it refills, so the requirement holds again.
+[[gnu::always_inline]] inline uint64_t ReadDecimalCodeNoRefill(BitReader& r,
+                                                                const DecimalCode& code) {
+  const uint64_t w = r.word();
+  const DecimalReadEntry& e = code.reads[w >> 59];
+  if (!e.escape) [[likely]] {
+    const uint64_t payload = ((w << e.prefix_bits) >> 1) >> e.rshift;
+    r.Skip(e.skip);
+    return payload + e.base;
+  }
+  r.Skip(5);
+  const uint64_t v = r.ReadLong(64);
+  r.Refill();
+  return v;
 }
 
 inline int VarLenWidth(uint64_t v) { return std::max(1, static_cast<int>(std::bit_width(v))); }

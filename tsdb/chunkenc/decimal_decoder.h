@@ -161,17 +161,46 @@ class DecimalDecoder {
     const DecimalCode& tc = *t_code_;
     const DecimalCode& xc = *x_code_;
     const uint32_t n = n_;
-    for (uint32_t i = 2; i < n; ++i) {
-      if constexpr (!kTZero) dt += UnZigZag(ReadDecimalCode(rr, tc));
+    const auto emit = [&](uint32_t i, uint64_t z) [[gnu::always_inline]] {
       t += dt;
-      uint64_t z = 0;
-      if constexpr (!kXZero) z = UnZigZag(ReadDecimalCode(rr, xc));
       dx = (dx & mask) + step * (base + z);
       x += dx;
       // Casting to int64 is modular, so corrupt input cannot overflow.
       const double q = static_cast<double>(static_cast<int64_t>(x));
       out[i].t = static_cast<int64_t>(t);
       out[i].v = kUnit ? q : q / divisor;
+    };
+    // Most bits a code other than the escape takes; one refill guarantees
+    // BitReader::kRefillBits.
+    const int t_max = kTZero ? 0 : tc.bits[kDecimalEscapeBucket - 1];
+    const int x_max = kXZero ? 0 : xc.bits[kDecimalEscapeBucket - 1];
+    uint32_t i = 2;
+    if constexpr (kTZero && !kXZero) {
+      if (2 * x_max <= BitReader::kRefillBits) {
+        // Two values per refill.
+        for (; i + 1 < n; i += 2) {
+          rr.Refill();
+          emit(i, UnZigZag(ReadDecimalCodeNoRefill(rr, xc)));
+          emit(i + 1, UnZigZag(ReadDecimalCodeNoRefill(rr, xc)));
+        }
+      }
+    } else if constexpr (!kTZero) {
+      if (t_max + x_max <= BitReader::kRefillBits) {
+        // One refill per sample.
+        for (; i < n; ++i) {
+          rr.Refill();
+          dt += UnZigZag(ReadDecimalCodeNoRefill(rr, tc));
+          uint64_t z = 0;
+          if constexpr (!kXZero) z = UnZigZag(ReadDecimalCodeNoRefill(rr, xc));
+          emit(i, z);
+        }
+      }
+    }
+    for (; i < n; ++i) {
+      if constexpr (!kTZero) dt += UnZigZag(ReadDecimalCode(rr, tc));
+      uint64_t z = 0;
+      if constexpr (!kXZero) z = UnZigZag(ReadDecimalCode(rr, xc));
+      emit(i, z);
     }
     r = rr;
     t_ = t;
