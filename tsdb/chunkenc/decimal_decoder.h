@@ -117,18 +117,20 @@ class DecimalDecoder {
       out[i] = {t(), v_};
     }
     if (n <= 2) return nullptr;
-    if (plain_) {
-      // Hoist every per-chunk choice out of the loop.
-      const int variant = (t_zero_ ? 4 : 0) | (x_zero_ ? 2 : 0) | (divisor_ == 1 ? 1 : 0);
-      switch (variant) {
-        case 0: DecodePlain<false, false, false>(r, out); break;
-        case 1: DecodePlain<false, false, true>(r, out); break;
-        case 2: DecodePlain<false, true, false>(r, out); break;
-        case 3: DecodePlain<false, true, true>(r, out); break;
-        case 4: DecodePlain<true, false, false>(r, out); break;
-        case 5: DecodePlain<true, false, true>(r, out); break;
-        case 6: DecodePlain<true, true, false>(r, out); break;
-        default: DecodePlain<true, true, true>(r, out); break;
+    if (!running_ && correction_ == DecimalCorrection::kNone) {
+      // Direct prediction without corrections: the plain loop between
+      // exceptions, the general decoder for the exceptions themselves.
+      uint32_t i = 2;
+      while (i < n) {
+        if (j_ == 0 || i == exception_at_) [[unlikely]] {
+          if (const char* err = NextInGeneral(r, i)) return err;
+          out[i] = {t(), v_};
+          ++i;
+          continue;
+        }
+        const uint32_t end = exception_at_ < n ? exception_at_ : n;
+        DecodePlainRange(r, out, i, end);
+        i = end;
       }
       return nullptr;
     }
@@ -149,18 +151,35 @@ class DecimalDecoder {
  private:
   static constexpr uint32_t kNoException = ~uint32_t{0};
 
-  // Samples 2.. of a plain_ chunk. kTZero: every timestamp dod is 0 (no
+  // Samples [from, to) without running prediction, corrections or
+  // exceptions. REQUIRES: from >= 2 and j_ > 0.
+  void DecodePlainRange(BitReader& r, Sample* out, uint32_t from, uint32_t to) {
+    // Hoist every per-chunk choice out of the loop.
+    const int variant = (t_zero_ ? 4 : 0) | (x_zero_ ? 2 : 0) | (divisor_ == 1 ? 1 : 0);
+    switch (variant) {
+      case 0: DecodePlain<false, false, false>(r, out, from, to); break;
+      case 1: DecodePlain<false, false, true>(r, out, from, to); break;
+      case 2: DecodePlain<false, true, false>(r, out, from, to); break;
+      case 3: DecodePlain<false, true, true>(r, out, from, to); break;
+      case 4: DecodePlain<true, false, false>(r, out, from, to); break;
+      case 5: DecodePlain<true, false, true>(r, out, from, to); break;
+      case 6: DecodePlain<true, true, false>(r, out, from, to); break;
+      default: DecodePlain<true, true, true>(r, out, from, to); break;
+    }
+  }
+
+  // The samples [from, to) of DecodePlainRange(). kTZero: every timestamp dod is 0 (no
   // timestamp bits at all); kXZero: no value bits; kUnit: scale 0, so the
   // division by 10^0 is skipped (exact either way).
   template <bool kTZero, bool kXZero, bool kUnit>
-  void DecodePlain(BitReader& r, Sample* out) {
+  void DecodePlain(BitReader& r, Sample* out, uint32_t from, uint32_t to) {
     BitReader rr = r;
     uint64_t t = t_, dt = dt_, x = x_, dx = dx_;
     const uint64_t mask = order_mask_, step = step_, base = base_;
     const double divisor = divisor_;
     const DecimalCode& tc = *t_code_;
     const DecimalCode& xc = *x_code_;
-    const uint32_t n = n_;
+    const uint32_t n = to;
     const auto emit = [&](uint32_t i, uint64_t z) [[gnu::always_inline]] {
       t += dt;
       dx = (dx & mask) + step * (base + z);
@@ -174,7 +193,7 @@ class DecimalDecoder {
     // BitReader::kRefillBits.
     const int t_max = kTZero ? 0 : tc.bits[kDecimalEscapeBucket - 1];
     const int x_max = kXZero ? 0 : xc.bits[kDecimalEscapeBucket - 1];
-    uint32_t i = 2;
+    uint32_t i = from;
     if constexpr (kTZero && !kXZero) {
       if (2 * x_max <= BitReader::kRefillBits) {
         // Two values per refill.
