@@ -117,39 +117,86 @@ class DecimalDecoder {
       out[i] = {t(), v_};
     }
     if (n <= 2) return nullptr;
-    if (!running_ && correction_ == DecimalCorrection::kNone) {
-      // Direct prediction without corrections: the plain loop between
-      // exceptions, the general decoder for the exceptions themselves.
-      uint32_t i = 2;
-      while (i < n) {
-        if (j_ == 0 || i == exception_at_) [[unlikely]] {
-          if (const char* err = NextInGeneral(r, i)) return err;
-          out[i] = {t(), v_};
-          ++i;
-          continue;
-        }
-        const uint32_t end = exception_at_ < n ? exception_at_ : n;
+    // The specialised loops between exceptions, the general decoder for
+    // the exceptions themselves.
+    const bool direct = !running_ && correction_ == DecimalCorrection::kNone;
+    const int widest = (t_zero_ ? 0 : t_code_->bits[kDecimalEscapeBucket - 1]) +
+                       (x_zero_ ? 0 : x_code_->bits[kDecimalEscapeBucket - 1]) +
+                       (c_stream_ && !c_zero_ ? c_code_->bits[kDecimalEscapeBucket - 1] : 0);
+    const bool one_refill = widest <= BitReader::kRefillBits;
+    uint32_t i = 2;
+    while (i < n) {
+      if (j_ == 0 || i == exception_at_) [[unlikely]] {
+        if (const char* err = NextInGeneral(r, i)) return err;
+        out[i] = {t(), v_};
+        ++i;
+        continue;
+      }
+      const uint32_t end = exception_at_ < n ? exception_at_ : n;
+      if (direct) {
         DecodePlainRange(r, out, i, end);
-        i = end;
+      } else if (one_refill) {
+        DecodeGeneralRange<true>(r, out, i, end);
+      } else {
+        DecodeGeneralRange<false>(r, out, i, end);
       }
-      return nullptr;
+      i = end;
     }
-    // Corrections, running prediction or exceptions: the general decoder, on
-    // local copies the compiler can keep in registers.
-    DecimalDecoder d = *this;
-    BitReader rr = r;
-    for (uint32_t i = 2; i < n; ++i) {
-      if (const char* err = d.NextInGeneral(rr, i)) [[unlikely]] {
-        return err;
-      }
-      out[i] = {d.t(), d.v_};
-    }
-    r = rr;
     return nullptr;
   }
 
  private:
   static constexpr uint32_t kNoException = ~uint32_t{0};
+
+  // Samples [from, to) of any chunk, none an exception: NextInGeneral()
+  // with its state in locals. kOneRefill: the widest codes of one sample
+  // fit in one refill. REQUIRES: from >= 2 and j_ > 0.
+  template <bool kOneRefill>
+  void DecodeGeneralRange(BitReader& r, Sample* out, uint32_t from, uint32_t to) {
+    BitReader rr = r;
+    uint64_t t = t_, dt = dt_, x = x_, dx = dx_, c_prev = c_;
+    double prev = prev_, v = v_;
+    const uint64_t mask = order_mask_, step = step_, base = base_;
+    const double divisor = divisor_;
+    const DecimalCode& tc = *t_code_;
+    const DecimalCode& xc = *x_code_;
+    const DecimalCode& cc = *c_code_;
+    const bool t_zero = t_zero_, x_zero = x_zero_, c_stream = c_stream_, c_zero = c_zero_;
+    const bool running = running_, delta = correction_ == DecimalCorrection::kDelta;
+    const auto read = [&rr](const DecimalCode& code) [[gnu::always_inline]] {
+      return kOneRefill ? ReadDecimalCodeNoRefill(rr, code) : ReadDecimalCode(rr, code);
+    };
+    for (uint32_t i = from; i < to; ++i) {
+      if constexpr (kOneRefill) rr.Refill();
+      if (!t_zero) dt += UnZigZag(read(tc));
+      t += dt;
+      const uint64_t z = x_zero ? 0 : UnZigZag(read(xc));
+      dx = (dx & mask) + step * (base + z);
+      x += dx;
+      // Casting to int64 is modular, so corrupt input cannot overflow.
+      const double q = running ? prev + static_cast<double>(static_cast<int64_t>(dx)) / divisor
+                               : static_cast<double>(static_cast<int64_t>(x)) / divisor;
+      uint64_t c = 0;
+      if (c_stream) {
+        c = c_zero ? 0 : UnZigZag(read(cc));
+        if (delta) c += c_prev;
+        c_prev = c;
+      }
+      v = std::bit_cast<double>(std::bit_cast<uint64_t>(q) + c);
+      prev = v;
+      out[i].t = static_cast<int64_t>(t);
+      out[i].v = v;
+    }
+    r = rr;
+    t_ = t;
+    dt_ = dt;
+    x_ = x;
+    dx_ = dx;
+    c_ = c_prev;
+    prev_ = prev;
+    v_ = v;
+    j_ += to - from;
+  }
 
   // Samples [from, to) without running prediction, corrections or
   // exceptions. REQUIRES: from >= 2 and j_ > 0.
