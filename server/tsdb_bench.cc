@@ -39,7 +39,7 @@ struct BenchArgs {
   int scrapes = 720;
   int targets = 10;
   int64_t interval_ms = 15000;
-  int checkpoint_every = 40;  // scrapes: 10 minutes of data at 15 s
+  int checkpoint_every = 20;  // scrapes: the server's 5-minute checkpoints at 15 s
   std::string out = "benchout";
 };
 
@@ -110,7 +110,7 @@ int RunTsdbBench(const std::vector<std::string>& args) {
 
   // Maintenance runs between scrapes on this thread, outside the timed
   // appends: every 8 scrapes like the server's background round, and a
-  // checkpoint every --checkpoint-every scrapes like its 10-minute one.
+  // checkpoint every --checkpoint-every scrapes like its 5-minute one.
   tsdb::DbOptions opts;
   opts.path = a.out + "/db";
   opts.background = false;

