@@ -12,8 +12,8 @@ namespace {
 
 class DbAppender final : public Appender {
  public:
-  explicit DbAppender(DbImpl& db) : db_(db) { db_.AppenderOpened(); }
-  ~DbAppender() override { db_.AppenderClosed(); }
+  explicit DbAppender(DbImpl& db) : db_(db) { db_.PinHead(); }
+  ~DbAppender() override { db_.UnpinHead(); }
 
   Result<SeriesRef> Append(SeriesRef ref, const Labels& labels, int64_t t, double v) override {
     // Checked before the series is looked up, as Prometheus does: a refused

@@ -6,7 +6,7 @@
 
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/db_impl.h"
-#include "tsdb/rocks/coding.h"
+#include "tsdb/partition.h"
 #include "tsdb/rocks/keys.h"
 #include "tsdb/rocks/rocks_status.h"
 
@@ -65,7 +65,7 @@ Status DbImpl::DeleteSeries(const std::vector<Matcher>& matchers, int64_t mint, 
   std::unique_ptr<rocksdb::Iterator> idx(db_->NewIterator({}, cfs_.index));
   std::unique_ptr<rocksdb::Iterator> chunks(db_->NewIterator({}, cfs_.chunks));
   std::vector<Sample> kept;
-  for (int64_t p : PartitionsBetween(keys::PartitionOf(mint, w), keys::PartitionOf(maxt, w))) {
+  for (int64_t p : PartitionsBetween(PartitionOf(mint, w), PartitionOf(maxt, w))) {
     rocksdb::WriteBatch batch;
     std::string prefix = keys::PartitionPrefix(p) + keys::kSeriesKind;
     for (idx->Seek(prefix); idx->Valid() && idx->key().starts_with(prefix); idx->Next()) {
@@ -77,21 +77,20 @@ Status DbImpl::DeleteSeries(const std::vector<Matcher>& matchers, int64_t mint, 
       std::string cprefix = keys::ChunkSeriesPrefix(p, id);
       for (chunks->Seek(cprefix); chunks->Valid() && chunks->key().starts_with(cprefix);
            chunks->Next()) {
-        coding::Reader r({chunks->value().data(), chunks->value().size()});
-        uint64_t span;
         keys::ChunkKeyParts parts;
-        if (!r.GetVarint(&span) ||
-            !keys::DecodeChunkKey({chunks->key().data(), chunks->key().size()}, &parts)) {
+        int64_t chunk_maxt;
+        std::string_view chunk;
+        if (!keys::DecodeChunkKey({chunks->key().data(), chunks->key().size()}, &parts) ||
+            !keys::DecodeChunkValue({chunks->value().data(), chunks->value().size()},
+                                    parts.mint, &chunk_maxt, &chunk)) {
           return CorruptionError("malformed chunk of series " + std::to_string(id));
         }
-        if (parts.mint + static_cast<int64_t>(span) < mint || parts.mint > maxt) continue;
-        RETURN_IF_ERROR(KeepOutside(r.rest(), mint, maxt, &kept));
+        if (chunk_maxt < mint || parts.mint > maxt) continue;
+        RETURN_IF_ERROR(KeepOutside(chunk, mint, maxt, &kept));
         batch.Delete(cfs_.chunks, chunks->key());
         if (!kept.empty()) {
-          std::string value;
-          coding::PutVarint(value, static_cast<uint64_t>(kept.back().t - kept.front().t));
-          value += EncodeBest(kept);
-          batch.Put(cfs_.chunks, keys::ChunkKey(p, id, kept.front().t), value);
+          batch.Put(cfs_.chunks, keys::ChunkKey(p, id, kept.front().t),
+                    keys::ChunkValue(kept.front().t, kept.back().t, EncodeBest(kept)));
         }
       }
       RETURN_IF_ERROR(FromRocks(chunks->status(), "reading chunks"));
@@ -100,43 +99,6 @@ Status DbImpl::DeleteSeries(const std::vector<Matcher>& matchers, int64_t mint, 
     RETURN_IF_ERROR(Write(batch));
   }
   return Checkpoint();
-}
-
-DbStats DbImpl::Stats() {
-  DbStats st;
-  Head::Cardinality card = head_->Stats();
-  auto copy = [](const auto& in, std::vector<DbStats::Count>* out) {
-    for (const auto& [k, v] : in) out->push_back({k, v});
-  };
-  copy(card.series_by_metric, &st.series_count_by_metric_name);
-  copy(card.values_by_name, &st.label_value_count_by_label_name);
-  copy(card.bytes_by_name, &st.memory_in_bytes_by_label_name);
-  copy(card.series_by_pair, &st.series_count_by_label_value_pair);
-  uint64_t chunks = 0;
-  for (MemSeries* s : head_->All()) {
-    std::lock_guard lock(head_->LockFor(*s));
-    chunks += s->sealed.size() + (s->has_open ? 1 : 0);
-    ++st.head_series;
-  }
-  st.head_chunks = chunks;
-  if (head_->MaxTime() != kMinTime) {
-    st.head_min_time = std::max(head_->MinTime(), persisted_until_.load());
-    st.head_max_time = head_->MaxTime();
-  }
-  {
-    std::lock_guard lock(partitions_mu_);
-    st.min_time = partitions_.empty() ? st.head_min_time
-                                      : *partitions_.begin() * options_.partition_ms;
-  }
-  st.samples_appended = samples_appended_.load();
-  st.rejections = {out_of_order_.load(), out_of_bounds_.load(), duplicate_.load(),
-                   invalid_labels_.load()};
-  {
-    std::lock_guard lock(commit_mu_);
-    st.wal_records = last_seq_ + 1 - replay_from_seq_;
-  }
-  st.disk_bytes = DiskBytes();
-  return st;
 }
 
 }  // namespace pharos::tsdb

@@ -2,7 +2,7 @@
 // split by concern: db_open.cc (open, replay, close), db_append.cc
 // (appender, commit), db_persist.cc (persisting chunks, checkpoints,
 // partition close, garbage collection), db_retention.cc, db_querier.cc,
-// db_delete.cc.
+// db_delete.cc, db_stats.cc.
 #pragma once
 
 #include <atomic>
@@ -77,8 +77,11 @@ class DbImpl final : public Db {
   void CountRejection(AppendOutcome outcome);
   void CountOutOfBounds() { out_of_bounds_.fetch_add(1, std::memory_order_relaxed); }
   void CountInvalidLabels() { invalid_labels_.fetch_add(1, std::memory_order_relaxed); }
-  void AppenderOpened() { open_appenders_.fetch_add(1); }
-  void AppenderClosed() { open_appenders_.fetch_sub(1); }
+  // Held by every open appender and by a querier while it copies from the
+  // head: series removed from the head are freed only when nobody holds a
+  // pin, since a pin holder may still point at them.
+  void PinHead() { head_pins_.fetch_add(1); }
+  void UnpinHead() { head_pins_.fetch_sub(1); }
 
   // Partitions that hold persisted data, within [lo, hi] (partition numbers).
   std::vector<int64_t> PartitionsBetween(int64_t lo, int64_t hi);
@@ -126,7 +129,7 @@ class DbImpl final : public Db {
 
   std::atomic<uint64_t> out_of_order_{0}, out_of_bounds_{0}, duplicate_{0},
       invalid_labels_{0}, samples_appended_{0};
-  std::atomic<int> open_appenders_{0};
+  std::atomic<int> head_pins_{0};
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

@@ -8,6 +8,7 @@
 
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/db_impl.h"
+#include "tsdb/partition.h"
 #include "tsdb/rocks/coding.h"
 #include "tsdb/rocks/keys.h"
 #include "tsdb/rocks/rocks_status.h"
@@ -29,7 +30,7 @@ Status DbImpl::Maintain(bool force_checkpoint) {
     RETURN_IF_ERROR(Checkpoint());
   }
   RETURN_IF_ERROR(ApplyRetention());
-  if (open_appenders_.load() == 0) head_->FreeRemoved();
+  if (head_pins_.load() == 0) head_->FreeRemoved();
   return Status();
 }
 
@@ -91,7 +92,7 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
         // Only maintenance (under maintain_mu_) writes indexed_partition.
         int64_t indexed = s->indexed_partition;
         for (const SealedChunk& c : sealed) {
-          int64_t p = keys::PartitionOf(c.mint, options_.partition_ms);
+          int64_t p = PartitionOf(c.mint, options_.partition_ms);
           if (p > indexed) {
             AddIndexEntries(batch, labels, s->id, p);
             new_partitions.push_back(p);
@@ -99,10 +100,8 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
           }
           samples.clear();
           RETURN_IF_ERROR(DecodeAll(c.bytes, &samples));
-          std::string value;
-          coding::PutVarint(value, static_cast<uint64_t>(c.maxt - c.mint));
-          value += EncodeBest(samples);
-          batch.Put(cfs_.chunks, keys::ChunkKey(p, s->id, c.mint), value);
+          batch.Put(cfs_.chunks, keys::ChunkKey(p, s->id, c.mint),
+                    keys::ChunkValue(c.mint, c.maxt, EncodeBest(samples)));
         }
         persisted.emplace_back(s, sealed.size());
       }
@@ -117,7 +116,7 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
     // Written: the head may drop what it persisted.
     for (auto [s, n] : persisted) {
       std::lock_guard lock(head_->LockFor(*s));
-      int64_t last_p = keys::PartitionOf(s->sealed[n - 1].mint, options_.partition_ms);
+      int64_t last_p = PartitionOf(s->sealed[n - 1].mint, options_.partition_ms);
       s->indexed_partition = std::max(s->indexed_partition, last_p);
       s->sealed.EraseFront(n);
     }
@@ -136,7 +135,7 @@ Status DbImpl::PersistSealed() {
 Status DbImpl::ClosePartitions() {
   int64_t max = head_->MaxTime();
   if (max == kMinTime) return Status();
-  int64_t until = keys::PartitionOf(max - options_.out_of_bounds_window_ms,
+  int64_t until = PartitionOf(max - options_.out_of_bounds_window_ms,
                                     options_.partition_ms) *
                   options_.partition_ms;
   if (until <= persisted_until_.load()) return Status();

@@ -9,6 +9,7 @@
 #include "tsdb/byte_arena.h"
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/db_impl.h"
+#include "tsdb/partition.h"
 #include "tsdb/rocks/coding.h"
 #include "tsdb/rocks/keys.h"
 #include "tsdb/rocks/rocks_status.h"
@@ -30,14 +31,13 @@ Status DecodeChunkEntry(const rocksdb::Slice& key, const rocksdb::Slice& value, 
   if (!keys::DecodeChunkKey({key.data(), key.size()}, parts)) {
     return CorruptionError("malformed chunk key");
   }
-  coding::Reader r({value.data(), value.size()});
-  uint64_t span;
-  if (!r.GetVarint(&span) || r.empty()) {
+  int64_t chunk_maxt;
+  std::string_view chunk;
+  if (!keys::DecodeChunkValue({value.data(), value.size()}, parts->mint, &chunk_maxt, &chunk)) {
     return CorruptionError("malformed chunk of series " + std::to_string(parts->id));
   }
-  int64_t chunk_maxt = parts->mint + static_cast<int64_t>(span);
   *in_range = parts->mint <= maxt && chunk_maxt >= mint;
-  if (*in_range) *out = {parts->mint, chunk_maxt, arena.Copy(r.rest())};
+  if (*in_range) *out = {parts->mint, chunk_maxt, arena.Copy(chunk)};
   return Status();
 }
 
@@ -390,14 +390,14 @@ class DbQuerier final : public Querier {
 
   std::vector<int64_t> Partitions(int64_t mint, int64_t maxt) {
     int64_t w = db_.options().partition_ms;
-    return db_.PartitionsBetween(keys::PartitionOf(mint, w), keys::PartitionOf(maxt, w));
+    return db_.PartitionsBetween(PartitionOf(mint, w), PartitionOf(maxt, w));
   }
 
   void CopyHead(const std::vector<Matcher>& matchers, int64_t mint, int64_t maxt,
                 ByteArena& arena, std::vector<SeriesData>* out,
                 std::unordered_map<uint64_t, size_t>* by_id) {
     Head& head = db_.head();
-    db_.AppenderOpened();  // pins removed series' memory while we read them
+    db_.PinHead();
     for (MemSeries* s : head.Select(matchers)) {
       SeriesData d;
       d.labels = head.LabelsOf(*s);
@@ -416,7 +416,7 @@ class DbQuerier final : public Querier {
       (*by_id)[s->id] = out->size();
       out->push_back(std::move(d));
     }
-    db_.AppenderClosed();
+    db_.UnpinHead();
   }
 
   Result<std::vector<uint64_t>> PostingsFor(rocksdb::Iterator* it, int64_t p,

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "tsdb/db_impl.h"
+#include "tsdb/partition.h"
 #include "tsdb/rocks/keys.h"
 #include "tsdb/rocks/rocks_status.h"
 
@@ -72,13 +73,13 @@ Status DbImpl::Compact() {
 Status DbImpl::ApplyRetention() {
   const int64_t width = options_.partition_ms;
   // Never drop a partition the head may still write to.
-  const int64_t open_from = keys::PartitionOf(persisted_until_.load(), width);
+  const int64_t open_from = PartitionOf(persisted_until_.load(), width);
   if (options_.retention_ms > 0) {
     int64_t newest = head_->MaxTime();
     if (newest != kMinTime) {
       int64_t cutoff = newest - options_.retention_ms;
       // Partition p ends at (p + 1) * width; drop it when that is <= cutoff.
-      int64_t last_dead = keys::PartitionOf(cutoff, width) - 1;
+      int64_t last_dead = PartitionOf(cutoff, width) - 1;
       for (int64_t p : PartitionsBetween(kMinTime, std::min(last_dead, open_from - 1))) {
         RETURN_IF_ERROR(DropPartition(p));
       }

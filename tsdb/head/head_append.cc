@@ -2,17 +2,9 @@
 #include <bit>
 
 #include "tsdb/head/head.h"
+#include "tsdb/partition.h"
 
 namespace pharos::tsdb {
-namespace {
-
-int64_t PartitionStart(int64_t t, int64_t width) {
-  int64_t p = t / width;
-  if (t % width != 0 && t < 0) --p;
-  return p * width;
-}
-
-}  // namespace
 
 void Head::SealLocked(MemSeries& s) {
   if (!s.has_open) return;
@@ -33,8 +25,8 @@ AppendOutcome Head::AppendLocked(MemSeries& s, int64_t t, double v, uint64_t seq
                : AppendOutcome::kDuplicate;
   }
   if (s.has_open && (s.open.num_samples() >= max_samples_ ||
-                     PartitionStart(t, partition_ms_) !=
-                         PartitionStart(s.open.min_time(), partition_ms_))) {
+                     PartitionOf(t, partition_ms_) !=
+                         PartitionOf(s.open.min_time(), partition_ms_))) {
     SealLocked(s);
   }
   s.open.Append(t, v);

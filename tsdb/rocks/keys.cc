@@ -32,6 +32,23 @@ std::string ChunkKey(int64_t partition, uint64_t id, int64_t mint) {
   return k;
 }
 
+std::string ChunkValue(int64_t mint, int64_t maxt, std::string_view chunk) {
+  std::string v;
+  coding::PutVarint(v, static_cast<uint64_t>(maxt - mint));
+  v.append(chunk);
+  return v;
+}
+
+bool DecodeChunkValue(std::string_view value, int64_t mint, int64_t* maxt,
+                      std::string_view* chunk) {
+  coding::Reader r(value);
+  uint64_t span;
+  if (!r.GetVarint(&span) || r.empty()) return false;
+  *maxt = mint + static_cast<int64_t>(span);
+  *chunk = r.rest();
+  return true;
+}
+
 bool DecodeChunkKey(std::string_view key, ChunkKeyParts* out) {
   if (key.size() != 24) return false;
   out->partition = coding::GetOrderedInt64(key.data());

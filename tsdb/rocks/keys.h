@@ -32,17 +32,15 @@ inline constexpr char kPostingKind = 'p';
 inline constexpr char kSeriesKind = 's';
 inline constexpr char kValueKind = 'v';
 
-// Partition number of a timestamp: floor(t / width).
-inline int64_t PartitionOf(int64_t t, int64_t width) {
-  int64_t p = t / width;
-  if (t % width != 0 && t < 0) --p;
-  return p;
-}
-
 std::string U64Key(uint64_t v);  // wal, series, head keys
 uint64_t DecodeU64Key(std::string_view key);
 
 std::string ChunkKey(int64_t partition, uint64_t id, int64_t mint);
+// A chunks value: (maxt - mint):uvarint, then the encoded chunk.
+std::string ChunkValue(int64_t mint, int64_t maxt, std::string_view chunk);
+// Splits a chunks value; false when malformed.
+bool DecodeChunkValue(std::string_view value, int64_t mint, int64_t* maxt,
+                      std::string_view* chunk);
 // A prefix selecting one series' chunks in one partition.
 std::string ChunkSeriesPrefix(int64_t partition, uint64_t id);
 std::string PartitionPrefix(int64_t partition);  // chunks and index
