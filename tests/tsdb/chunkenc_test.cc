@@ -703,21 +703,34 @@ TEST(DecimalChunk, ManySamples) {
   EXPECT_FALSE(EncodeDecimal(RealisticCounter(65536, 4)).has_value());
 }
 
-TEST(DecimalChunk, RealisticCounterUnderOneBytePerSample) {
+// Encodes 50 seeded 120-sample chunks made by make(seed) with EncodeBest,
+// checks that each round-trips and took the decimal encoding, runs
+// check(best, seed) on each, records decimal and XOR bytes/sample as test
+// properties and returns the decimal one.
+template <typename Make, typename Check>
+double DecimalBytesPerSample(Make&& make, Check&& check) {
   size_t bytes = 0, xor_bytes = 0, samples = 0;
   for (uint64_t seed = 1; seed <= 50; ++seed) {
-    std::vector<Sample> s = RealisticCounter(120, seed);
+    const std::vector<Sample> s = make(seed);
     const std::string best = EncodeBest(s);
-    EXPECT_EQ(best[0], static_cast<char>(Encoding::kDecimal));
-    EXPECT_EQ(Decode(best), s);
+    EXPECT_EQ(Decode(best), s) << seed;
+    EXPECT_EQ(best[0], static_cast<char>(Encoding::kDecimal)) << seed;
+    check(best, seed);
     bytes += best.size();
     xor_bytes += EncodeXor(s).size();
     samples += s.size();
   }
   const double per_sample = BytesPerSample(bytes, samples);
-  RecordProperty("decimal_bytes_per_sample", std::to_string(per_sample));
-  RecordProperty("xor_bytes_per_sample", std::to_string(BytesPerSample(xor_bytes, samples)));
-  EXPECT_LE(per_sample, 1.0);
+  ::testing::Test::RecordProperty("decimal_bytes_per_sample", std::to_string(per_sample));
+  ::testing::Test::RecordProperty("xor_bytes_per_sample",
+                                  std::to_string(BytesPerSample(xor_bytes, samples)));
+  return per_sample;
+}
+
+TEST(DecimalChunk, RealisticCounterUnderOneBytePerSample) {
+  EXPECT_LE(DecimalBytesPerSample([](uint64_t seed) { return RealisticCounter(120, seed); },
+                                  [](const std::string&, uint64_t) {}),
+            1.0);
 }
 
 // Independent uniform increments carry log2(151) = 7.24 bits each, so no
@@ -785,40 +798,24 @@ std::string ExpectDecimalRoundTrip(const std::vector<Sample>& samples) {
 }
 
 TEST(NearDecimal, RunningSumIsCompact) {
-  size_t bytes = 0, xor_bytes = 0, samples = 0;
-  for (uint64_t seed = 1; seed <= 50; ++seed) {
-    const std::vector<Sample> s = RunningSum(120, seed);
-    const std::string best = EncodeBest(s);
-    ASSERT_EQ(Decode(best), s) << seed;
-    ASSERT_EQ(best[0], static_cast<char>(Encoding::kDecimal)) << seed;
-    EXPECT_TRUE(ParamsOf(best).running) << seed;
-    EXPECT_EQ(ParamsOf(best).scale, 6) << seed;
-    bytes += best.size();
-    xor_bytes += EncodeXor(s).size();
-    samples += s.size();
-  }
-  const double per_sample = BytesPerSample(bytes, samples);
-  RecordProperty("decimal_bytes_per_sample", std::to_string(per_sample));
-  RecordProperty("xor_bytes_per_sample", std::to_string(BytesPerSample(xor_bytes, samples)));
+  const double per_sample = DecimalBytesPerSample(
+      [](uint64_t seed) { return RunningSum(120, seed); },
+      [](const std::string& best, uint64_t seed) {
+        EXPECT_TRUE(ParamsOf(best).running) << seed;
+        EXPECT_EQ(ParamsOf(best).scale, 6) << seed;
+      });
   // The increments alone carry about 23 bits, and a chunk's first value and
   // timestamp some 90 more: 3.13 bytes/sample measured, XOR takes 6.4.
   EXPECT_LE(per_sample, 3.2);
 }
 
 TEST(NearDecimal, FloatWalkIsCompact) {
-  size_t bytes = 0, samples = 0;
-  for (uint64_t seed = 1; seed <= 50; ++seed) {
-    const std::vector<Sample> s = FloatWalk(120, seed);
-    const std::string best = EncodeBest(s);
-    ASSERT_EQ(Decode(best), s) << seed;
-    ASSERT_EQ(best[0], static_cast<char>(Encoding::kDecimal)) << seed;
-    EXPECT_TRUE(ParamsOf(best).running) << seed;
-    EXPECT_EQ(ParamsOf(best).scale, 3) << seed;
-    bytes += best.size();
-    samples += s.size();
-  }
-  const double per_sample = BytesPerSample(bytes, samples);
-  RecordProperty("decimal_bytes_per_sample", std::to_string(per_sample));
+  const double per_sample = DecimalBytesPerSample(
+      [](uint64_t seed) { return FloatWalk(120, seed); },
+      [](const std::string& best, uint64_t seed) {
+        EXPECT_TRUE(ParamsOf(best).running) << seed;
+        EXPECT_EQ(ParamsOf(best).scale, 3) << seed;
+      });
   EXPECT_LE(per_sample, 2.5);
 }
 
