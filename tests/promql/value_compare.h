@@ -1,0 +1,35 @@
+// Float comparison and printing shared by the script and differential tests.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace pharos::promql {
+
+// Equal within a relative tolerance of 1e-6; NaN equals NaN, infinities
+// compare exactly.
+inline bool ValuesEqual(double want, double got) {
+  if (std::isnan(want) || std::isnan(got)) return std::isnan(want) && std::isnan(got);
+  if (want == got) return true;
+  if (std::isinf(want) || std::isinf(got)) return false;
+  const double diff = std::fabs(want - got);
+  if (diff <= 1e-300) return true;
+  return diff <= 1e-6 * std::max(std::fabs(want), std::fabs(got));
+}
+
+// Shortest text that reads back the same double; "NaN", "+Inf", "-Inf".
+inline std::string FormatValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[32];
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof(buf), "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+}  // namespace pharos::promql
