@@ -142,12 +142,14 @@ Result<std::string> ParseQuoted(Cursor& c) {
 // `name`, `name{...}` or `{...}`, leaving the cursor after it.
 Result<tsdb::Labels> ParseMetric(Cursor& c) {
   std::vector<tsdb::Label> raw;
+  bool braces = false;
   if (IsAlpha(c.Peek()) || c.Peek() == ':') {
     const size_t start = c.pos();
     while (IsAlnum(c.Peek()) || c.Peek() == ':') c.Advance();
     raw.push_back({std::string(tsdb::kMetricName), std::string(c.Slice(start))});
   }
   if (c.Peek() == '{') {
+    braces = true;
     c.Advance();
     while (true) {
       c.SkipSpaces();
@@ -176,10 +178,9 @@ Result<tsdb::Labels> ParseMetric(Cursor& c) {
       }
     }
   }
-  if (raw.empty()) return c.Error("expected a metric name or '{'");
-  tsdb::Labels labels(std::move(raw));
-  if (labels.empty()) return c.Error("a series needs at least one non-empty label");
-  return labels;
+  if (raw.empty() && !braces) return c.Error("expected a metric name or '{'");
+  // `{}` (no labels) is allowed: it names a scalar turned into a series.
+  return tsdb::Labels(std::move(raw));
 }
 
 // A float as Prometheus' series lexer reads it: [+-] then Inf, NaN or

@@ -5,7 +5,8 @@
 //   name{a="b"} 0+10x3 1 _ stale 5-2x2 _x2 1e3 -Inf NaN
 //
 // A description is a metric (`name`, `name{labels}` or `{labels}`, label
-// values quoted Go-style with "" or '' or ``) followed by whitespace-separated
+// values quoted Go-style with "" or '' or ``; `{}` is the empty label set,
+// labels with empty values are dropped) followed by whitespace-separated
 // items, each expanding to one or more values:
 //
 //   v          one value: a number (decimal, exponent, Inf, NaN, with an

@@ -33,6 +33,8 @@ TEST(SeriesNotation, MetricForms) {
   EXPECT_EQ(ParseSeriesDescription(R"({a="\"\n\x41\u00e9\101"} 1)")->labels,
             (tsdb::Labels{{"a", "\"\nA\xc3\xa9" "A"}}));
   EXPECT_TRUE(ParseSeriesDescription("up")->values.empty());
+  EXPECT_TRUE(ParseSeriesDescription("{} 1")->labels.empty());
+  EXPECT_TRUE(ParseSeriesDescription("{a=\"\"} 1")->labels.empty());
 }
 
 TEST(SeriesNotation, Expansions) {
@@ -93,7 +95,6 @@ TEST(SeriesNotation, BadInput) {
            "m 1x1000000",           // 1e6+1 values
            "m 1x500000 1x500000",   // more than 1e6 in total
            "m _x1000001",           // too many blanks
-           "{a=\"\"} 1",            // only empty labels
            "m{a=\"\\q\"} 1",        // unknown escape
            "m{a=\"\\uD800\"} 1",    // surrogate
            "m{a=\"b\"}1",           // no space before values
