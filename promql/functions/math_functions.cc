@@ -18,7 +18,43 @@ double Abs(double v) { return std::fabs(v); }
 double Ceil(double v) { return std::ceil(v); }
 double Exp(double v) { return std::exp(v); }
 double Floor(double v) { return std::floor(v); }
-double Ln(double v) { return std::log(v); }
+// The natural logarithm by the fdlibm method Go uses (frexp reduction to
+// [sqrt(2)/2, sqrt(2)), then a degree-14 odd polynomial in s = f/(2+f)). The
+// C library's log is correctly rounded where Go's is not always (ln(3)), so
+// Prometheus' results need this one.
+double GoLog(double x) {
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kL1 = 6.666666666666735130e-01;
+  constexpr double kL2 = 3.999999999940941908e-01;
+  constexpr double kL3 = 2.857142874366239149e-01;
+  constexpr double kL4 = 2.222219843214978396e-01;
+  constexpr double kL5 = 1.818357216161805012e-01;
+  constexpr double kL6 = 1.531383769920937332e-01;
+  constexpr double kL7 = 1.479819860511658591e-01;
+  constexpr double kHalfSqrt2 = 0.70710678118654752440084436210484903928483593768847403658833987;
+  if (std::isnan(x) || (std::isinf(x) && x > 0)) return x;
+  if (x < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  int ki;
+  double f1 = std::frexp(x, &ki);
+  if (f1 < kHalfSqrt2) {
+    f1 *= 2;
+    ki--;
+  }
+  const double f = f1 - 1;
+  const double k = ki;
+  const double s = f / (2 + f);
+  const double s2 = s * s;
+  const double s4 = s2 * s2;
+  const double t1 = s2 * (kL1 + s4 * (kL3 + s4 * (kL5 + s4 * kL7)));
+  const double t2 = s4 * (kL2 + s4 * (kL4 + s4 * kL6));
+  const double r = t1 + t2;
+  const double hfsq = 0.5 * f * f;
+  return k * kLn2Hi - ((hfsq - (s * (hfsq + r) + k * kLn2Lo)) - f);
+}
+
+double Ln(double v) { return GoLog(v); }
 double Sqrt(double v) { return std::sqrt(v); }
 
 // Go's math.Log2: exact for powers of two, else log(frac)/ln2 + exp.
@@ -27,11 +63,11 @@ double Log2(double v) {
   int exp = 0;
   if (v != 0 && std::isfinite(v)) frac = std::frexp(v, &exp);
   if (frac == 0.5) return static_cast<double>(exp - 1);
-  return std::log(frac) * kInvLn2 + static_cast<double>(exp);
+  return GoLog(frac) * kInvLn2 + static_cast<double>(exp);
 }
 
 // Go's math.Log10.
-double Log10(double v) { return std::log(v) * kInvLn10; }
+double Log10(double v) { return GoLog(v) * kInvLn10; }
 
 double Sgn(double v) {
   if (v < 0) return -1;

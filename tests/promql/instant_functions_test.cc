@@ -44,6 +44,24 @@ TEST(MathKernels, ValuesAsPrometheus) {
   EXPECT_EQ(M("log2", kInf), kInf);
   EXPECT_TRUE(std::isnan(M("log2", -1)));
   EXPECT_EQ(M("log10", 100), 2);
+  EXPECT_EQ(M("log10", 3), 4.771212547196624E-01);
+  // Go's fdlibm log, not the C library's (which gives ...098 for ln(3)).
+  EXPECT_EQ(M("ln", 3), 1.0986122886681096);
+  EXPECT_EQ(M("ln", 0.7), -3.5667494393873245E-01);
+  EXPECT_EQ(M("ln", 123.456), 4.815884817283264);
+  EXPECT_EQ(M("ln", 1e-5), -1.1512925464970229E+01);
+  EXPECT_EQ(M("ln", 1e300), 6.907755278982137E+02);
+  EXPECT_EQ(M("ln", 0.999), -1.0005003335835344E-03);
+  EXPECT_EQ(M("ln", kInf), kInf);
+  EXPECT_EQ(M("sinh", 3), 1.0017874927409903E+01);
+  EXPECT_EQ(M("tanh", -2.7), -9.910074536781176E-01);
+  EXPECT_EQ(M("atanh", 0.3), 3.0951960420311175E-01);
+  EXPECT_EQ(M("sin", 0.3), 2.9552020666133955E-01);
+  EXPECT_EQ(M("tan", 10.1), 8.007893029375109E-01);
+  EXPECT_EQ(M("cos", 3), -9.899924966004454E-01);
+  EXPECT_EQ(M("acosh", 1.5), 9.624236501192069E-01);
+  EXPECT_EQ(M("exp", 3), 2.0085536923187668E+01);
+  EXPECT_EQ(M("exp", -0.001), 9.99000499833375E-01);
   EXPECT_EQ(M("exp", 0.5), 1.6487212707001282);
   EXPECT_EQ(M("deg", 3), 1.7188733853924697E+02);
   EXPECT_EQ(M("rad", 3), 5.235987755982988E-02);
@@ -64,11 +82,12 @@ TEST(MathKernels, ValuesAsPrometheus) {
   }
 }
 
-// Go's own exp and log are not always correctly rounded; the C library's
-// are, so a few results differ from Prometheus in the last bit.
+// Go's own exp, atan and acos are not always correctly rounded; the C
+// library's are, so a few results differ from Prometheus in the last bit.
 TEST(MathKernels, WithinOneUlpOfGo) {
-  EXPECT_DOUBLE_EQ(M("log10", 3), 4.771212547196624E-01);
   EXPECT_DOUBLE_EQ(M("exp", 1.5), 4.481689070338065);
+  EXPECT_DOUBLE_EQ(M("acos", 0.3), 1.266103672779499);
+  EXPECT_DOUBLE_EQ(M("atan", -2.7), -1.2160906747839562);
   EXPECT_DOUBLE_EQ(M("cosh", 1.5), 2.3524096152432477);
 }
 
