@@ -3,8 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <charconv>
 #include <string>
 
 namespace pharos::promql {
@@ -25,11 +24,8 @@ inline std::string FormatValue(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[32];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof(buf), "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);  // shortest round trip
+  return std::string(buf, res.ptr);
 }
 
 }  // namespace pharos::promql
