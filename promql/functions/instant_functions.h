@@ -18,11 +18,12 @@ using MathKernel = double (*)(double);
 // abs ceil exp floor ln log2 log10 sqrt sgn deg rad, and the trig functions
 // acos acosh asin asinh atan atanh cos cosh sin sinh tan tanh; null for any
 // other name. NaN in gives NaN out; domain errors give NaN (ln(-1)), poles
-// give ±Inf (ln(0) = -Inf). sgn keeps NaN and the sign of zero. ln, log2
-// and log10 use Go's algorithm and formulas (fdlibm log; log(frac)/ln2 + exp;
-// log(x)/ln10) so they round as Prometheus does; exp, the trig and
-// hyperbolic functions come from the C library and may differ from Go in the
-// last bit for some inputs (Go's exp(1.5) is one ulp above the true value).
+// give ±Inf (ln(0) = -Inf). sgn keeps NaN and the sign of zero.
+// The transcendental functions reproduce Go's math package on amd64 (its
+// algorithms, coefficients and operation order, exp's FMA variant chosen by
+// CPU like Go), so results equal Prometheus' to the last bit rather than
+// the C library's (often more exact) ones. Exceptions: sin, cos and tan of
+// |x| >= 2^29 use the C library.
 MathKernel LookupMathKernel(std::string_view name);
 
 // day_of_month day_of_week day_of_year days_in_month hour minute month year;

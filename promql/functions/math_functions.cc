@@ -4,10 +4,13 @@
 #include <limits>
 #include <utility>
 
+#include "promql/functions/go_math.h"
 #include "promql/functions/instant_functions.h"
 
 namespace pharos::promql {
 namespace {
+
+using namespace internal;
 
 // Go's constants 1/Ln2 and 1/Ln10, rounded once from their exact values.
 constexpr double kInvLn2 = 1.442695040888963407359924681001892137426645954152985934135449407;
@@ -16,44 +19,8 @@ constexpr double kPi = 3.1415926535897932384626433832795028841971693993751058209
 
 double Abs(double v) { return std::fabs(v); }
 double Ceil(double v) { return std::ceil(v); }
-double Exp(double v) { return std::exp(v); }
+double Exp(double v) { return GoExp(v); }
 double Floor(double v) { return std::floor(v); }
-// The natural logarithm by the fdlibm method Go uses (frexp reduction to
-// [sqrt(2)/2, sqrt(2)), then a degree-14 odd polynomial in s = f/(2+f)). The
-// C library's log is correctly rounded where Go's is not always (ln(3)), so
-// Prometheus' results need this one.
-double GoLog(double x) {
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  constexpr double kL1 = 6.666666666666735130e-01;
-  constexpr double kL2 = 3.999999999940941908e-01;
-  constexpr double kL3 = 2.857142874366239149e-01;
-  constexpr double kL4 = 2.222219843214978396e-01;
-  constexpr double kL5 = 1.818357216161805012e-01;
-  constexpr double kL6 = 1.531383769920937332e-01;
-  constexpr double kL7 = 1.479819860511658591e-01;
-  constexpr double kHalfSqrt2 = 0.70710678118654752440084436210484903928483593768847403658833987;
-  if (std::isnan(x) || (std::isinf(x) && x > 0)) return x;
-  if (x < 0) return std::numeric_limits<double>::quiet_NaN();
-  if (x == 0) return -std::numeric_limits<double>::infinity();
-  int ki;
-  double f1 = std::frexp(x, &ki);
-  if (f1 < kHalfSqrt2) {
-    f1 *= 2;
-    ki--;
-  }
-  const double f = f1 - 1;
-  const double k = ki;
-  const double s = f / (2 + f);
-  const double s2 = s * s;
-  const double s4 = s2 * s2;
-  const double t1 = s2 * (kL1 + s4 * (kL3 + s4 * (kL5 + s4 * kL7)));
-  const double t2 = s4 * (kL2 + s4 * (kL4 + s4 * kL6));
-  const double r = t1 + t2;
-  const double hfsq = 0.5 * f * f;
-  return k * kLn2Hi - ((hfsq - (s * (hfsq + r) + k * kLn2Lo)) - f);
-}
-
 double Ln(double v) { return GoLog(v); }
 double Sqrt(double v) { return std::sqrt(v); }
 
@@ -78,18 +45,18 @@ double Sgn(double v) {
 double Deg(double v) { return v * 180 / kPi; }
 double Rad(double v) { return v * kPi / 180; }
 
-double Acos(double v) { return std::acos(v); }
-double Acosh(double v) { return std::acosh(v); }
-double Asin(double v) { return std::asin(v); }
-double Asinh(double v) { return std::asinh(v); }
-double Atan(double v) { return std::atan(v); }
-double Atanh(double v) { return std::atanh(v); }
-double Cos(double v) { return std::cos(v); }
-double Cosh(double v) { return std::cosh(v); }
-double Sin(double v) { return std::sin(v); }
-double Sinh(double v) { return std::sinh(v); }
-double Tan(double v) { return std::tan(v); }
-double Tanh(double v) { return std::tanh(v); }
+double Acos(double v) { return GoAcos(v); }
+double Acosh(double v) { return GoAcosh(v); }
+double Asin(double v) { return GoAsin(v); }
+double Asinh(double v) { return GoAsinh(v); }
+double Atan(double v) { return GoAtan(v); }
+double Atanh(double v) { return GoAtanh(v); }
+double Cos(double v) { return GoCos(v); }
+double Cosh(double v) { return GoCosh(v); }
+double Sin(double v) { return GoSin(v); }
+double Sinh(double v) { return GoSinh(v); }
+double Tan(double v) { return GoTan(v); }
+double Tanh(double v) { return GoTanh(v); }
 
 }  // namespace
 
