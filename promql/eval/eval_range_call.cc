@@ -1,0 +1,141 @@
+// Range functions: rate(x[5m]), avg_over_time(...), f(subquery[1h:1m]).
+// Each series' points are windowed over the steps with two cursors that
+// only move forward, so a point is visited a constant number of times
+// however much windows overlap.
+#include <algorithm>
+
+#include "promql/engine.h"
+#include "promql/eval/eval_error.h"
+#include "promql/eval/evaluator.h"
+#include "promql/eval/label_ops.h"
+#include "promql/eval/parallel.h"
+#include "promql/functions/range_functions.h"
+#include "tsdb/sample.h"
+
+namespace pharos::promql {
+
+EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
+  const std::string_view name = e.func().name;
+  const auto& args = e.args();
+  std::vector<std::vector<double>> scalars;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i != range_arg) scalars.push_back(EvalScalarArg(*args[i]));
+  }
+  const bool absent = name == "absent_over_time";
+  const bool holt_winters = name == "holt_winters";
+  const bool keep_name = name == "last_over_time";  // it acts like an offset
+  RangeKernel kernel = absent ? nullptr : LookupRangeKernel(name);
+  if (!absent && kernel == nullptr) {
+    ThrowStatus(Status(StatusCode::kInternal, "function not implemented: " + std::string(name)));
+  }
+
+  const int64_t nsteps = steps_.Steps();
+  std::vector<uint8_t> present(absent ? nsteps : 0, 0);
+  EvalValue out;
+  out.type = ValueType::kVector;
+
+  // One series' output; safe to run for several series at once (absent
+  // excepted: it runs single-threaded).
+  auto process = [&](const tsdb::Labels& labels, std::vector<Point>& pts, int64_t range,
+                     const TimeModifiers& m) {
+    std::erase_if(pts, [](const Point& p) { return tsdb::IsStaleNaN(p.v); });
+    Series o;
+    size_t lo = 0, hi = 0;
+    int64_t touched = 0;
+    std::vector<double> step_args(scalars.size());
+    for (int64_t i = 0; i < nsteps; ++i) {
+      const int64_t ts = steps_.TimeAt(i);
+      const int64_t ref = (m.at_ms ? *m.at_ms : ts) - m.offset_ms;
+      while (hi < pts.size() && pts[hi].t <= ref) ++hi;
+      while (lo < hi && pts[lo].t < ref - range) ++lo;
+      if (lo == hi) continue;
+      touched += static_cast<int64_t>(hi - lo);
+      if (absent) {
+        present[i] = 1;
+        continue;
+      }
+      for (size_t k = 0; k < scalars.size(); ++k) step_args[k] = scalars[k][i];
+      if (holt_winters) {
+        if (Status st = CheckHoltWintersArgs(step_args[0], step_args[1]); !st.ok()) {
+          ThrowStatus(std::move(st));
+        }
+      }
+      RangeWindow w{std::span<const Point>(pts.data() + lo, hi - lo), ref - range, ref, range, ts};
+      if (std::optional<double> v = kernel(w, step_args)) o.points.push_back({ts, *v});
+    }
+    ctx_.limits->CountTouched(touched);
+    if (!o.points.empty()) {
+      o.labels = keep_name ? labels : DropMetricName(labels);
+      ctx_.limits->Add(static_cast<int64_t>(o.points.size()));
+    }
+    return o;
+  };
+  const int threads = absent ? 1 : ctx_.options->parallelism;
+
+  const Expr* arg = args[range_arg].get();
+  while (arg->Is<ParenExpr>()) arg = &arg->As<ParenExpr>().expr();
+  tsdb::Labels absent_labels;
+  if (arg->Is<MatrixSelector>()) {
+    const MatrixSelector& ms = arg->As<MatrixSelector>();
+    const TimeModifiers m = Resolve(ms.selector().modifiers());
+    const int64_t first_ref = (m.at_ms ? *m.at_ms : steps_.start) - m.offset_ms;
+    const int64_t last_ref = (m.at_ms ? *m.at_ms : steps_.end) - m.offset_ms;
+    const int64_t range = ms.range_ms();
+    // Series are read one after another and computed in batches across
+    // threads; a batch bounds the raw samples held at once.
+    constexpr size_t kBatchSeries = 512;
+    constexpr int64_t kBatchPoints = 4'000'000;
+    Matrix batch;
+    int64_t batch_points = 0;
+    auto flush = [&] {
+      std::vector<Series> results(batch.size());
+      ParallelFor(batch.size(), threads, [&](size_t i) {
+        results[i] = process(batch[i].labels, batch[i].points, range, m);
+      });
+      for (Series& r : results) {
+        if (!r.points.empty()) out.series.push_back(std::move(r));
+      }
+      ctx_.limits->Release(batch_points);
+      batch.clear();
+      batch_points = 0;
+    };
+    SelectSeries(ms.selector(), first_ref - range, last_ref,
+                 [&](const tsdb::Labels& labels, std::vector<Point>& pts) {
+                   const int64_t n = static_cast<int64_t>(pts.size());
+                   ctx_.limits->Add(n);
+                   batch.push_back(Series{labels, std::move(pts)});
+                   pts = {};
+                   batch_points += n;
+                   if (batch.size() >= kBatchSeries || batch_points >= kBatchPoints) flush();
+                 });
+    flush();
+    if (absent) absent_labels = AbsentLabelsFor(*arg);
+  } else {
+    RangeSource rs = EvalSubquery(arg->As<SubqueryExpr>());
+    std::vector<Series> results(rs.series.size());
+    ParallelFor(rs.series.size(), threads, [&](size_t i) {
+      Series& s = rs.series[i];
+      const int64_t n = static_cast<int64_t>(s.points.size());
+      results[i] = process(s.labels, s.points, rs.range_ms, rs.modifiers);
+      ctx_.limits->Release(n);
+      s.points = {};
+    });
+    for (Series& r : results) {
+      if (!r.points.empty()) out.series.push_back(std::move(r));
+    }
+  }
+
+  if (absent) {
+    Series s;
+    s.labels = std::move(absent_labels);
+    for (int64_t i = 0; i < nsteps; ++i) {
+      if (!present[i]) s.points.push_back({steps_.TimeAt(i), 1.0});
+    }
+    if (!s.points.empty()) out.series.push_back(std::move(s));
+    return out;
+  }
+  CheckUniqueLabelsets(out.series);
+  return out;
+}
+
+}  // namespace pharos::promql

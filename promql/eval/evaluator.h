@@ -1,0 +1,112 @@
+// Evaluator: evaluates an AST over every step of a StepRange at once.
+//
+// Instant-vector expressions evaluate to a Matrix whose series carry one
+// point per step they have a value at (t = the step's time); scalars to a
+// dense array with one value per step; range vectors (a selector or a
+// subquery) are not evaluated on their own but handed to the range
+// functions as a RangeSource, except at the top of an instant query.
+// Working series by series rather than step by step is what keeps label
+// sets from being copied per step: grouping keys, matching signatures and
+// result labels are computed once per series.
+//
+// Errors abort with EvalError (see eval_error.h).
+//
+// Thread-safety: one Evaluator per query (and per subquery level); it may
+// fan per-series work out to threads internally.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "promql/ast/ast.h"
+#include "promql/eval/query_limits.h"
+#include "promql/eval/step_range.h"
+#include "promql/value.h"
+#include "tsdb/storage.h"
+
+namespace pharos::promql {
+
+struct EngineOptions;
+
+// The value of one node over all steps.
+struct EvalValue {
+  ValueType type = ValueType::kNone;
+  Matrix series;                // kVector; kMatrix at the top of an instant query
+  std::vector<double> scalars;  // kScalar: one value per step
+  std::string str;              // kString
+};
+
+// The series behind a range-vector argument, and how to window them.
+struct RangeSource {
+  Matrix series;  // raw points, ascending, without stale markers
+  int64_t range_ms = 0;
+  TimeModifiers modifiers;  // @ resolved to a timestamp
+};
+
+// What every level of evaluation shares.
+struct EvalContext {
+  tsdb::Querier* querier;
+  QueryLimits* limits;
+  const EngineOptions* options;
+  int64_t lookback_ms;
+  // The outermost query's start and end, for `@ start()` / `@ end()`.
+  int64_t query_start;
+  int64_t query_end;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const EvalContext& ctx, StepRange steps) : ctx_(ctx), steps_(steps) {}
+
+  EvalValue Eval(const Expr& e);
+
+  const StepRange& steps() const { return steps_; }
+  const EvalContext& context() const { return ctx_; }
+
+  // The effective @ time of modifiers, resolving start()/end().
+  TimeModifiers Resolve(const TimeModifiers& m) const;
+
+ private:
+  // With `sample_times`, each point's value is the time (in seconds) of the
+  // sample the step selected, for timestamp().
+  EvalValue EvalVectorSelector(const VectorSelector& vs, bool sample_times);
+  EvalValue EvalMatrixSelectorTop(const MatrixSelector& ms);
+  EvalValue EvalSubqueryTop(const SubqueryExpr& sq);
+  EvalValue EvalUnary(const UnaryExpr& e);
+  EvalValue EvalBinary(const BinaryExpr& e);
+  Matrix VectorBinop(const BinaryExpr& e, const Matrix& lhs, const Matrix& rhs);
+  EvalValue EvalAggregate(const AggregateExpr& e);
+  EvalValue EvalCall(const Call& e);
+  EvalValue EvalRangeCall(const Call& e, size_t range_arg);
+  Matrix HistogramQuantile(const std::vector<double>& phi, const Matrix& buckets);
+
+  // Calls `fn` with each series matching `vs` and its raw points in
+  // [mint, maxt] (stale markers included), one series at a time so that
+  // only one series' samples are held.
+  using SeriesFn = std::function<void(const tsdb::Labels&, std::vector<Point>&)>;
+  void SelectSeries(const VectorSelector& vs, int64_t mint, int64_t maxt, const SeriesFn& fn);
+  RangeSource EvalSubquery(const SubqueryExpr& sq);
+
+  // A scalar argument evaluated to one value per step.
+  std::vector<double> EvalScalarArg(const Expr& e);
+
+  const EvalContext& ctx_;
+  StepRange steps_;
+};
+
+// absent()'s and absent_over_time()'s result labels for this argument: the
+// label equality matchers of a selector, none otherwise.
+tsdb::Labels AbsentLabelsFor(const Expr& arg);
+
+// Points held by a matrix.
+int64_t TotalPoints(const Matrix& m);
+
+// Errors "vector cannot contain metrics with the same labelset" when two
+// series of `m` share their labels (used where Prometheus checks the whole
+// matrix, after range functions).
+void CheckUniqueLabelsets(const Matrix& m);
+
+}  // namespace pharos::promql
