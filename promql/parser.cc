@@ -41,6 +41,22 @@ bool IsMetricKeyword(Tok t) {
          t == Tok::kEnd;
 }
 
+bool CanStartExpr(Tok t) {
+  switch (t) {
+    case Tok::kNumber:
+    case Tok::kString:
+    case Tok::kLeftParen:
+    case Tok::kLeftBrace:
+    case Tok::kIdentifier:
+    case Tok::kMetricIdentifier:
+    case Tok::kAdd:
+    case Tok::kSub:
+      return true;
+    default:
+      return IsMetricKeyword(t);
+  }
+}
+
 AggregateOp AggregateOpFor(Tok t) {
   return static_cast<AggregateOp>(static_cast<int>(t) - static_cast<int>(Tok::kSum));
 }
@@ -177,7 +193,14 @@ bool Parser::ParseBinModifiers(BinaryExpr& b) {
       Take();
       vm.card = t == Tok::kGroupLeft ? VectorMatchCardinality::kManyToOne
                                      : VectorMatchCardinality::kOneToMany;
-      if (Peek().type == Tok::kLeftParen && !ParseGroupingLabels(vm.include)) return false;
+      // The label list is optional, but a token that can neither open it
+      // nor start the right-hand side is reported against the list.
+      const Token& next = Peek();
+      if (failed()) return false;
+      if ((next.type == Tok::kLeftParen || !CanStartExpr(next.type)) &&
+          !ParseGroupingLabels(vm.include)) {
+        return false;
+      }
     }
   }
   b.set_matching(std::move(vm));

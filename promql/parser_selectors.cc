@@ -49,8 +49,19 @@ bool IsMaybeLabel(Tok t) {
   }
 }
 
+// Go's regexp rejects `\C` (any byte), which RE2 accepts.
+bool HasAnyByteEscape(std::string_view pattern) {
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    if (pattern[i + 1] == 'C') return true;
+    ++i;  // skip the escaped character
+  }
+  return false;
+}
+
 // Go's regexp/syntax wording for RE2's error codes.
 std::string GoRegexError(const std::string& pattern) {
+  if (HasAnyByteEscape(pattern)) return "error parsing regexp: invalid escape sequence: `\\C`";
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_dot_nl(true);
@@ -62,9 +73,7 @@ std::string GoRegexError(const std::string& pattern) {
     case RE2::ErrorBadCharRange: what = "invalid character class range"; break;
     case RE2::ErrorMissingBracket: what = "missing closing ]"; break;
     case RE2::ErrorMissingParen: what = "missing closing )"; break;
-#ifdef RE2_HAS_UNEXPECTED_PAREN
     case RE2::ErrorUnexpectedParen: what = "unexpected )"; break;
-#endif
     case RE2::ErrorTrailingBackslash: what = "trailing backslash at end of expression"; break;
     case RE2::ErrorRepeatArgument: what = "missing argument to repetition operator"; break;
     case RE2::ErrorRepeatSize: what = "invalid repeat count"; break;
@@ -255,7 +264,10 @@ bool Parser::ParseLabelMatcher(std::vector<tsdb::Matcher>& out) {
   }
   Take();
   std::string v = UnquoteString(value.val);
-  Result<tsdb::Matcher> m = tsdb::Matcher::Make(type, std::string(label.val), v);
+  bool regex = type == tsdb::MatchType::kRegexMatch || type == tsdb::MatchType::kRegexNoMatch;
+  Result<tsdb::Matcher> m =
+      regex && HasAnyByteEscape(v) ? Result<tsdb::Matcher>(InvalidArgumentError("\\C"))
+                                   : tsdb::Matcher::Make(type, std::string(label.val), v);
   if (!m.ok()) {
     Fail(label.pos, GoRegexError(v));
     return false;

@@ -1,5 +1,7 @@
 #include "promql/ast/binary_expr.h"
 
+#include "promql/ast/print_util.h"
+
 namespace pharos::promql {
 namespace {
 
@@ -22,7 +24,7 @@ ValueType BinaryExpr::type() const {
 }
 
 std::string BinaryExpr::String() const {
-  std::string out = lhs_->String();
+  std::string out = op_ == BinaryOp::kPow ? TightOperandString(*lhs_) : lhs_->String();
   out += ' ';
   out += BinaryOpString(op_);
   if (return_bool_) out += " bool";

@@ -1,11 +1,13 @@
 #include "promql/ast/subquery_expr.h"
 
+#include "promql/ast/print_util.h"
 #include "promql/parser.h"
 
 namespace pharos::promql {
 
 std::string SubqueryExpr::String() const {
-  std::string out = expr_->String() + "[" + FormatDuration(range_ms_) + ":";
+  // Like `+Inf ^ x`: `+Inf[5m:]` would re-parse as +(Inf[5m:]).
+  std::string out = TightOperandString(*expr_) + "[" + FormatDuration(range_ms_) + ":";
   if (step_ms_ != 0) out += FormatDuration(step_ms_);
   out += "]";
   out += modifiers_.String();
