@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "promql/eval/eval_error.h"
+#include "promql/eval/go_heap.h"
 #include "promql/eval/evaluator.h"
 #include "promql/eval/label_ops.h"
 #include "promql/eval/series_collector.h"
@@ -260,25 +261,23 @@ EvalValue Evaluator::EvalAggregate(const AggregateExpr& e) {
       // topk / bottomk.
       const double kf = param[i];
       if (!(kf <= 9223372036854774784.0 && kf >= -9223372036854775808.0)) {
-        char buf[64];
-        auto res = std::to_chars(buf, buf + sizeof(buf), kf);
-        ThrowExecError("Scalar value " + std::string(buf, res.ptr) + " overflows int64");
+        // Go's %v: NaN, +Inf, -Inf, or the shortest exponent form.
+        std::string text = std::isnan(kf) ? "NaN" : std::isinf(kf) ? (kf > 0 ? "+Inf" : "-Inf") : "";
+        if (text.empty()) {
+          char buf[64];
+          auto res = std::to_chars(buf, buf + sizeof(buf), kf, std::chars_format::scientific);
+          text.assign(buf, res.ptr);
+        }
+        ThrowExecError("Scalar value " + text + " overflows int64");
       }
       const int64_t k = static_cast<int64_t>(kf);
       if (k < 1) continue;
       const bool top = op == AggregateOp::kTopk;
+      std::vector<HeapElem> cands;
       for (uint32_t g : group_order) {
-        std::vector<Elem>& members = per_group[g];
-        // NaN ranks below every number for topk and bottomk alike.
-        auto better = [top](const Elem& a, const Elem& b) {
-          if (std::isnan(a.v)) return false;
-          if (std::isnan(b.v)) return true;
-          return top ? a.v > b.v : a.v < b.v;
-        };
-        const size_t take = std::min<size_t>(members.size(), static_cast<size_t>(std::min<int64_t>(
-                                                                 k, std::numeric_limits<int32_t>::max())));
-        std::stable_sort(members.begin(), members.end(), better);
-        for (size_t m = 0; m < take; ++m) emit(input[members[m].series].labels, t, members[m].v);
+        cands.clear();
+        for (const Elem& el : per_group[g]) cands.push_back({el.series, el.v});
+        for (const HeapElem& h : SelectTopK(cands, k, top)) emit(input[h.series].labels, t, h.v);
       }
     }
     for (Series& s : result) collect.Add(std::move(s));
