@@ -338,7 +338,11 @@ bool Parser::ParseArgs(std::vector<ExprPtr>& args) {
         return false;
       }
       Take();
-      if (Peek().type == Tok::kRightParen) {
+      // yacc reduces `args ,` as a trailing comma whenever the next token
+      // cannot start another argument.
+      const Token& next = Peek();
+      if (failed()) return false;
+      if (!CanStartExpr(next.type)) {
         Fail(t.pos, "trailing commas not allowed in function call args");
         return false;
       }

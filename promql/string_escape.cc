@@ -68,7 +68,8 @@ bool GoIsPrint(int r) {
   if (r >= 0xFFF9 && r <= 0xFFFB) return false;   // interlinear annotations
   if ((r & 0xFFFE) == 0xFFFE) return false;       // non-characters
   if (r >= 0xFDD0 && r <= 0xFDEF) return false;
-  if (r >= 0xE0000) return false;                 // tags, private use planes
+  if (r >= 0x2FA20 && r < 0x30000) return false;  // unassigned
+  if (r >= 0x323B0) return false;                 // unassigned planes, tags, private use
   return r <= 0x10FFFF;
 }
 
@@ -125,6 +126,7 @@ std::string GoQuote(std::string_view s) {
 }
 
 std::string GoQuoteRune(int r) {
+  if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r < 0xE000)) r = kRuneError;  // as Go does
   std::string raw;
   AppendRune(raw, r);
   std::string out = "'";
