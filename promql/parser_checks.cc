@@ -128,7 +128,8 @@ void Parser::CheckBinary(const BinaryExpr& b) {
     Fail(b.pos().start,
          "set operator " + GoQuote(BinaryOpString(op)) + " not allowed in binary scalar expression");
   }
-  // The tree is still being built: settle the matching as Prometheus does.
+  // The tree is still being built and owned by the parser (the AST hands out
+  // children only as const): settle the matching as Prometheus does.
   mutable_b.set_matching(std::move(vm));
 }
 
