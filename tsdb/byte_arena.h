@@ -16,9 +16,13 @@ namespace pharos::tsdb {
 
 class ByteArena {
  public:
+  // `block_size`: bytes per allocation; small for arenas that hold one
+  // series' chunks, large for a whole query's.
+  explicit ByteArena(size_t block_size = 256 * 1024) : block_size_(block_size) {}
+
   std::string_view Copy(std::string_view bytes) {
     if (bytes.size() > left_) {
-      size_t size = std::max(kBlockSize, bytes.size());
+      size_t size = std::max(block_size_, bytes.size());
       blocks_.push_back(std::make_unique<char[]>(size));
       next_ = blocks_.back().get();
       left_ = size;
@@ -37,7 +41,7 @@ class ByteArena {
   }
 
  private:
-  static constexpr size_t kBlockSize = 256 * 1024;
+  size_t block_size_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;
   size_t left_ = 0;

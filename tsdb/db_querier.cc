@@ -53,8 +53,14 @@ struct SeriesData {
 // faster than a bit reader suspended between virtual calls.
 class ChunksIterator final : public SampleIterator {
  public:
-  ChunksIterator(const std::vector<ChunkData>* chunks, int64_t mint, int64_t maxt)
-      : chunks_(chunks), mint_(mint), maxt_(maxt) {
+  // `keepalive` owns chunk bytes not owned by the SeriesSet.
+  ChunksIterator(std::vector<ChunkData> chunks, int64_t mint, int64_t maxt,
+                 std::shared_ptr<const ByteArena> keepalive)
+      : chunks_storage_(std::move(chunks)),
+        chunks_(&chunks_storage_),
+        mint_(mint),
+        maxt_(maxt),
+        keepalive_(std::move(keepalive)) {
     for (size_t i = 1; i < chunks_->size(); ++i) {
       if ((*chunks_)[i].mint <= (*chunks_)[i - 1].maxt) overlapping_ = true;
     }
@@ -148,8 +154,10 @@ class ChunksIterator final : public SampleIterator {
     pos_ = 0;
   }
 
+  std::vector<ChunkData> chunks_storage_;
   const std::vector<ChunkData>* chunks_;
   int64_t mint_, maxt_;
+  std::shared_ptr<const ByteArena> keepalive_;
   bool overlapping_ = false;
   bool exhausted_ = false;
   std::vector<Sample> buf_;  // decoded samples of the current chunk
@@ -162,11 +170,12 @@ class LoadedSeries final : public Series {
  public:
   const Labels& labels() const override { return labels_; }
   std::unique_ptr<SampleIterator> Iterator() const override {
-    return std::make_unique<ChunksIterator>(&chunks_, mint_, maxt_);
+    return std::make_unique<ChunksIterator>(chunks_, mint_, maxt_, arena_);
   }
 
   Labels labels_;
   std::vector<ChunkData> chunks_;
+  std::shared_ptr<const ByteArena> arena_;  // bytes of chunks read for this series alone
   int64_t mint_ = kMinTime, maxt_ = kMaxTime;
 };
 
@@ -201,10 +210,16 @@ class DbSeriesSet final : public SeriesSet {
       cur_.chunks_ = std::move(d.chunks);
       cur_.mint_ = mint_;
       cur_.maxt_ = maxt_;
-      series_arena_.Clear();
-      for (auto [id, partition] : d.persisted) {
-        status_ = LoadChunks(id, partition, &cur_.chunks_);
-        if (!status_.ok()) return false;
+      // A fresh arena per series: iterators handed out earlier may still
+      // be reading the previous one.
+      cur_.arena_.reset();
+      if (!d.persisted.empty()) {
+        auto arena = std::make_shared<ByteArena>(4096);
+        for (auto [id, partition] : d.persisted) {
+          status_ = LoadChunks(id, partition, *arena, &cur_.chunks_);
+          if (!status_.ok()) return false;
+        }
+        cur_.arena_ = std::move(arena);
       }
       if (cur_.chunks_.empty()) continue;
       std::stable_sort(cur_.chunks_.begin(), cur_.chunks_.end(),
@@ -223,13 +238,13 @@ class DbSeriesSet final : public SeriesSet {
   Status status() const override { return status_; }
 
  private:
-  Status LoadChunks(uint64_t id, int64_t partition, std::vector<ChunkData>* out) {
+  Status LoadChunks(uint64_t id, int64_t partition, ByteArena& arena, std::vector<ChunkData>* out) {
     std::string prefix = keys::ChunkSeriesPrefix(partition, id);
     for (it_->Seek(prefix); it_->Valid() && it_->key().starts_with(prefix); it_->Next()) {
       keys::ChunkKeyParts parts;
       ChunkData chunk;
       bool in_range;
-      RETURN_IF_ERROR(DecodeChunkEntry(it_->key(), it_->value(), mint_, maxt_, series_arena_,
+      RETURN_IF_ERROR(DecodeChunkEntry(it_->key(), it_->value(), mint_, maxt_, arena,
                                        &parts, &chunk, &in_range));
       if (parts.mint > maxt_) break;
       if (in_range) out->push_back(std::move(chunk));
@@ -240,7 +255,6 @@ class DbSeriesSet final : public SeriesSet {
   DbImpl& db_;
   std::vector<SeriesData> series_;
   std::unique_ptr<ByteArena> arena_;  // chunks gathered by Select
-  ByteArena series_arena_;            // chunks of the current series only
   const rocksdb::Snapshot* snap_;
   int64_t mint_, maxt_;
   std::unique_ptr<rocksdb::Iterator> it_;
@@ -468,6 +482,10 @@ class DbQuerier final : public Querier {
       if (n >= 64 && n * 32 >= head_series) bulk.push_back(p);
     }
     if (bulk.empty()) return Status();
+    std::vector<uint64_t> wanted_ids;
+    wanted_ids.reserve(by_id.size());
+    for (const auto& [id, index] : by_id) wanted_ids.push_back(id);
+    std::sort(wanted_ids.begin(), wanted_ids.end());
     for (int64_t p : bulk) {
       std::string begin = keys::PartitionPrefix(p), end = keys::PartitionPrefix(p + 1);
       rocksdb::Slice upper(end);
@@ -478,7 +496,11 @@ class DbQuerier final : public Querier {
       ro.readahead_size = 1 << 20;
       ro.fill_cache = false;  // one pass; keep the cache for point reads
       std::unique_ptr<rocksdb::Iterator> it(db_.rocks()->NewIterator(ro, db_.cfs().chunks));
-      for (it->Seek(begin); it->Valid(); it->Next()) {
+      // Keys run in series-id order; a long run of unselected series is
+      // skipped with one seek rather than stepped over.
+      constexpr uint64_t kSeekGap = 8;
+      it->Seek(begin);
+      while (it->Valid()) {
         keys::ChunkKeyParts parts;
         ChunkData chunk;
         bool in_range;
@@ -487,11 +509,20 @@ class DbQuerier final : public Querier {
           return CorruptionError("malformed chunk key");
         }
         auto known = by_id.find(parts.id);
-        if (known == by_id.end()) continue;
+        if (known == by_id.end()) {
+          auto next = std::upper_bound(wanted_ids.begin(), wanted_ids.end(), parts.id);
+          if (next == wanted_ids.end()) break;
+          if (*next - parts.id >= kSeekGap) {
+            it->Seek(keys::ChunkSeriesPrefix(p, *next));
+          } else {
+            it->Next();
+          }
+          continue;
+        }
         RETURN_IF_ERROR(DecodeChunkEntry(it->key(), it->value(), mint, maxt, arena, &parts,
                                          &chunk, &in_range));
-        if (!in_range) continue;
-        (*found)[known->second].chunks.push_back(chunk);
+        if (in_range) (*found)[known->second].chunks.push_back(chunk);
+        it->Next();
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "reading chunks"));
     }
@@ -509,11 +540,30 @@ class DbQuerier final : public Querier {
     rocksdb::ReadOptions ro;
     ro.snapshot = snap;
     std::unique_ptr<rocksdb::Iterator> it(db_.rocks()->NewIterator(ro, db_.cfs().index));
+    // Cheap, selective postings first: literal values, then value sets,
+    // then regexes that scan every value of their label.
+    std::vector<const Matcher*> order;
+    for (const Matcher& m : matchers) {
+      if (!m.MatchesEmpty()) order.push_back(&m);
+    }
+    auto cost = [](const Matcher* m) {
+      const bool positive = m->type() == MatchType::kEqual || m->type() == MatchType::kRegexMatch;
+      if (positive && m->SetMatches().size() == 1) return 0;
+      if (positive && !m->SetMatches().empty()) return 1;
+      return 2;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const Matcher* a, const Matcher* b) { return cost(a) < cost(b); });
+    // Below this many candidates, checking the remaining matchers against
+    // each candidate's labels (which `add` does anyway) is cheaper than
+    // reading more postings.
+    constexpr size_t kVerifyBelow = 64;
     for (int64_t p : Partitions(mint, maxt)) {
       std::vector<uint64_t> ids;
       bool have = false;
-      for (const Matcher& m : matchers) {
-        if (m.MatchesEmpty()) continue;
+      for (const Matcher* mp : order) {
+        const Matcher& m = *mp;
+        if (have && ids.size() <= kVerifyBelow) break;
         ASSIGN_OR_RETURN(std::vector<uint64_t> list, PostingsFor(it.get(), p, m));
         if (!have) {
           ids = std::move(list);

@@ -75,7 +75,10 @@ class Series {
  public:
   virtual ~Series() = default;
   virtual const Labels& labels() const = 0;
-  // A fresh iterator over the series' samples within the Select range.
+  // A fresh iterator over the series' samples within the Select range. It
+  // stays valid after the SeriesSet moves on, for as long as the SeriesSet
+  // lives, so a caller may gather several and read them on other threads
+  // (one thread per iterator).
   virtual std::unique_ptr<SampleIterator> Iterator() const = 0;
 };
 

@@ -184,10 +184,10 @@ Matrix Evaluator::VectorBinop(const BinaryExpr& e, const Matrix& lhs, const Matr
         int32_t& o = g.owner[idx];
         if (o >= 0 && many_has[idx]) {
           ThrowExecError("found duplicate series for the match group " +
-                         MatchedLabels(one[j].labels, vm.on, vm.matching_labels).ToString() +
+                         LabelsString(MatchedLabels(one[j].labels, vm.on, vm.matching_labels)) +
                          " on the " + (one_to_many ? "left" : "right") +
-                         " hand-side of the operation: [" + one[j].labels.ToString() + ", " +
-                         one[o].labels.ToString() +
+                         " hand-side of the operation: [" + LabelsString(one[j].labels) + ", " +
+                         LabelsString(one[o].labels) +
                          "];many-to-many matching not allowed: matching labels must be unique "
                          "on one side");
         }

@@ -81,39 +81,15 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
     const int64_t first_ref = (m.at_ms ? *m.at_ms : steps_.start) - m.offset_ms;
     const int64_t last_ref = (m.at_ms ? *m.at_ms : steps_.end) - m.offset_ms;
     const int64_t range = ms.range_ms();
-    // Series are read one after another and computed in batches across
-    // threads; a batch bounds the raw samples held at once.
-    constexpr size_t kBatchSeries = 512;
-    constexpr int64_t kBatchPoints = 4'000'000;
-    Matrix batch;
-    int64_t batch_points = 0;
-    auto flush = [&] {
-      std::vector<Series> results(batch.size());
-      ParallelFor(batch.size(), threads, [&](size_t i) {
-        results[i] = process(batch[i].labels, batch[i].points, range, m);
-      });
-      for (Series& r : results) {
-        if (!r.points.empty()) out.series.push_back(std::move(r));
-      }
-      ctx_.limits->Release(batch_points);
-      batch.clear();
-      batch_points = 0;
-    };
-    SelectSeries(ms.selector(), first_ref - range, last_ref,
-                 [&](const tsdb::Labels& labels, std::vector<Point>& pts) {
-                   const int64_t n = static_cast<int64_t>(pts.size());
-                   ctx_.limits->Add(n);
-                   batch.push_back(Series{labels, std::move(pts)});
-                   pts = {};
-                   batch_points += n;
-                   if (batch.size() >= kBatchSeries || batch_points >= kBatchPoints) flush();
-                 });
-    flush();
+    out.series = MapSelected(ms.selector(), first_ref - range, last_ref, threads,
+                             [&](const tsdb::Labels& labels, std::vector<Point>& pts) {
+                               return process(labels, pts, range, m);
+                             });
     if (absent) absent_labels = AbsentLabelsFor(*arg);
   } else {
     RangeSource rs = EvalSubquery(arg->As<SubqueryExpr>());
     std::vector<Series> results(rs.series.size());
-    ParallelFor(rs.series.size(), threads, [&](size_t i) {
+    ParallelFor(rs.series.size(), threads, [&](size_t, size_t i) {
       Series& s = rs.series[i];
       const int64_t n = static_cast<int64_t>(s.points.size());
       results[i] = process(s.labels, s.points, rs.range_ms, rs.modifiers);

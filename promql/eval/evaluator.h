@@ -83,11 +83,13 @@ class Evaluator {
   EvalValue EvalRangeCall(const Call& e, size_t range_arg);
   Matrix HistogramQuantile(const std::vector<double>& phi, const Matrix& buckets);
 
-  // Calls `fn` with each series matching `vs` and its raw points in
-  // [mint, maxt] (stale markers included), one series at a time so that
-  // only one series' samples are held.
-  using SeriesFn = std::function<void(const tsdb::Labels&, std::vector<Point>&)>;
-  void SelectSeries(const VectorSelector& vs, int64_t mint, int64_t maxt, const SeriesFn& fn);
+  // Reads every series matching `vs` with its raw points in [mint, maxt]
+  // (stale markers included) and maps it through `fn`, on up to `threads`
+  // threads in batches, so only a batch of series' samples is held at once.
+  // Returns the non-empty results in series order.
+  using SeriesMapFn = std::function<Series(const tsdb::Labels&, std::vector<Point>&)>;
+  Matrix MapSelected(const VectorSelector& vs, int64_t mint, int64_t maxt, int threads,
+                     const SeriesMapFn& fn);
   RangeSource EvalSubquery(const SubqueryExpr& sq);
 
   // A scalar argument evaluated to one value per step.

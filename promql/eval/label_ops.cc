@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "promql/string_escape.h"
+
 namespace pharos::promql {
 namespace {
 
@@ -38,6 +40,18 @@ uint64_t HashWithoutLabels(const tsdb::Labels& l, const std::vector<std::string>
     h = Mix(h, lbl.name, lbl.value);
   }
   return h;
+}
+
+std::string LabelsString(const tsdb::Labels& l) {
+  std::string out = "{";
+  for (const tsdb::Label& lbl : l) {
+    if (out.size() > 1) out += ", ";
+    out += lbl.name;
+    out += '=';
+    out += GoQuote(lbl.value);
+  }
+  out += '}';
+  return out;
 }
 
 tsdb::Labels MatchedLabels(const tsdb::Labels& l, bool on, const std::vector<std::string>& names) {

@@ -22,6 +22,10 @@ uint64_t HashForLabels(const tsdb::Labels& l, const std::vector<std::string>& na
 // (`ignoring (...)`, `without (...)`, and plain vector matching).
 uint64_t HashWithoutLabels(const tsdb::Labels& l, const std::vector<std::string>& names);
 
+// Prometheus' labels.String(): `{__name__="up", job="x"}`, the metric name
+// as a plain label, as execution errors print series.
+std::string LabelsString(const tsdb::Labels& l);
+
 // `l` reduced to the named labels, as `{a="x", b="y"}` (for error messages).
 tsdb::Labels MatchedLabels(const tsdb::Labels& l, bool on, const std::vector<std::string>& names);
 

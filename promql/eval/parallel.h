@@ -1,5 +1,6 @@
-// ParallelFor: runs fn(i) for i in [0, n) on up to `threads` threads, the
-// calling thread included. An exception thrown by any call is rethrown on
+// ParallelFor: runs fn(worker, i) for i in [0, n) on up to `threads`
+// threads, the calling thread included; `worker` in [0, threads) names the
+// thread, for per-thread scratch space. An exception thrown by any call is rethrown on
 // the calling thread after all threads have finished.
 #pragma once
 
@@ -12,6 +13,6 @@ namespace pharos::promql {
 // a thread costs more than it saves.
 inline constexpr size_t kMinParallelItems = 64;
 
-void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn);
+void ParallelFor(size_t n, int threads, const std::function<void(size_t, size_t)>& fn);
 
 }  // namespace pharos::promql
