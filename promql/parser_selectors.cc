@@ -49,19 +49,24 @@ bool IsMaybeLabel(Tok t) {
   }
 }
 
-// Go's regexp rejects `\C` (any byte), which RE2 accepts.
-bool HasAnyByteEscape(std::string_view pattern) {
+// Go's regexp rejects `\C` (any byte), which RE2 accepts. The position of
+// the first such escape, or npos.
+size_t AnyByteEscape(std::string_view pattern) {
   for (size_t i = 0; i + 1 < pattern.size(); ++i) {
     if (pattern[i] != '\\') continue;
-    if (pattern[i + 1] == 'C') return true;
+    if (pattern[i + 1] == 'C') return i;
     ++i;  // skip the escaped character
   }
-  return false;
+  return std::string_view::npos;
+}
+
+bool HasAnyByteEscape(std::string_view pattern) {
+  return AnyByteEscape(pattern) != std::string_view::npos;
 }
 
 // Go's regexp/syntax wording for RE2's error codes.
 std::string GoRegexError(const std::string& pattern) {
-  if (HasAnyByteEscape(pattern)) return "error parsing regexp: invalid escape sequence: `\\C`";
+  const std::string any_byte = "error parsing regexp: invalid escape sequence: `\\C`";
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_dot_nl(true);
@@ -83,6 +88,14 @@ std::string GoRegexError(const std::string& pattern) {
     case RE2::ErrorBadNamedCapture: what = "invalid named capture"; break;
     case RE2::ErrorPatternTooLarge: what = "expression too large"; break;
     default: what = re.error(); break;
+  }
+  // Both parsers stop at the first problem from the left; `\C` is one only
+  // for Go. Missing parentheses are found at the end.
+  if (size_t c = AnyByteEscape(pattern); c != std::string_view::npos) {
+    size_t at = re.ok() ? std::string::npos : pattern.find(re.error_arg());
+    if (re.ok() || re.error_code() == RE2::ErrorMissingParen || at == std::string::npos || at > c) {
+      return any_byte;
+    }
   }
   return "error parsing regexp: " + std::string(what) + ": `" + re.error_arg() + "`";
 }
