@@ -24,6 +24,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
   const bool absent = name == "absent_over_time";
   const bool holt_winters = name == "holt_winters";
   const bool keep_name = name == "last_over_time";  // it acts like an offset
+  const bool counter = name == "rate" || name == "increase";
   RangeKernel kernel = absent ? nullptr : LookupRangeKernel(name);
   if (!absent && kernel == nullptr) {
     ThrowStatus(Status(StatusCode::kInternal, "function not implemented: " + std::string(name)));
@@ -40,6 +41,18 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
                      const TimeModifiers& m) {
     std::erase_if(pts, [](const Point& p) { return tsdb::IsStaleNaN(p.v); });
     Series o;
+    o.points.reserve(std::min<size_t>(static_cast<size_t>(nsteps), pts.size()));
+    // For rate and increase: drops[i] counts the drops (counter resets)
+    // among points 1..i, so a window's count is a difference.
+    thread_local std::vector<uint32_t> drops;
+    if (counter) {
+      drops.resize(pts.size());
+      uint32_t n = 0;
+      for (size_t k = 0; k < pts.size(); ++k) {
+        if (k > 0 && pts[k].v < pts[k - 1].v) ++n;
+        drops[k] = n;
+      }
+    }
     size_t lo = 0, hi = 0;
     int64_t touched = 0;
     std::vector<double> step_args(scalars.size());
@@ -61,6 +74,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
         }
       }
       RangeWindow w{std::span<const Point>(pts.data() + lo, hi - lo), ref - range, ref, range, ts};
+      if (counter) w.may_have_resets = drops[hi - 1] != drops[lo];
       if (std::optional<double> v = kernel(w, step_args)) o.points.push_back({ts, *v});
     }
     ctx_.limits->CountTouched(touched);

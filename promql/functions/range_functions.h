@@ -40,6 +40,9 @@ struct RangeWindow {
   int64_t range_end_ms;           // eval time - offset
   int64_t range_ms;               // the selector's (or subquery's) range
   int64_t eval_time_ms;           // the step's evaluation time (predict_linear's intercept)
+  // False when the caller knows no point is lower than the one before it,
+  // so rate and increase can skip their scan for counter resets.
+  bool may_have_resets = true;
 };
 
 // Scalar arguments of the call, already evaluated at this step, in argument

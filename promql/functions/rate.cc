@@ -20,7 +20,7 @@ std::optional<double> ExtrapolatedRate(const RangeWindow& w, bool is_counter, bo
   const Point& last = p.back();
 
   double result = last.v - first.v;
-  if (is_counter) {
+  if (is_counter && w.may_have_resets) {
     // A drop is a counter reset: the counter restarted from zero, so the value
     // before the drop was lost from the increase.
     double prev = first.v;
