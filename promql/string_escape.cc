@@ -55,24 +55,6 @@ void AppendRune(std::string& out, int r) {
   }
 }
 
-bool GoIsPrint(int r) {
-  if (r < 0x80) return r >= 0x20 && r < 0x7F;
-  if (r < 0xA0) return false;                     // C1 controls
-  if (r == 0xA0 || r == 0xAD) return false;       // NBSP (Zs), soft hyphen (Cf)
-  if (r == 0x1680 || r == 0x180E) return false;   // Zs, Cf
-  if (r >= 0x2000 && r <= 0x200F) return false;   // spaces, zero-width, marks
-  if (r >= 0x2028 && r <= 0x202F) return false;   // separators, embedding
-  if (r >= 0x205F && r <= 0x206F) return false;   // math space, invisible ops
-  if (r == 0x3000 || r == 0xFEFF) return false;
-  if (r >= 0xD800 && r < 0xF900) return false;    // surrogates, private use
-  if (r >= 0xFFF9 && r <= 0xFFFB) return false;   // interlinear annotations
-  if ((r & 0xFFFE) == 0xFFFE) return false;       // non-characters
-  if (r >= 0xFDD0 && r <= 0xFDEF) return false;
-  if (r >= 0x2FA20 && r < 0x30000) return false;  // unassigned
-  if (r >= 0x323B0) return false;                 // unassigned planes, tags, private use
-  return r <= 0x10FFFF;
-}
-
 namespace {
 
 void AppendEscapedRune(std::string& out, int r, int width, std::string_view raw, char quote) {

@@ -20,9 +20,8 @@ int DecodeRune(std::string_view s, size_t pos, int* width);
 // Appends r UTF-8 encoded.
 void AppendRune(std::string& out, int r);
 
-// Go's unicode.IsPrint, approximated: ASCII graphic characters and space,
-// and non-ASCII runes outside the control, format, separator, surrogate,
-// private-use and non-character ranges.
+// Go's strconv.IsPrint: ASCII graphic characters and space, and non-ASCII
+// letters, marks, numbers, punctuation and symbols (unicode_print.cc).
 bool GoIsPrint(int r);
 
 // strconv.Quote: `"a\n\"b\""`.

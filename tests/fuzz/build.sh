@@ -13,7 +13,7 @@ srcs="promql/function_table.cc promql/ast/aggregate_expr.cc promql/ast/at_modifi
   promql/ast/number_literal.cc promql/ast/operators.cc promql/ast/paren_expr.cc
   promql/ast/string_literal.cc promql/ast/subquery_expr.cc promql/ast/unary_expr.cc
   promql/ast/vector_selector.cc promql/duration.cc promql/lexer.cc promql/parser.cc
-  promql/parser_checks.cc promql/parser_selectors.cc promql/string_escape.cc
+  promql/parser_checks.cc promql/parser_selectors.cc promql/string_escape.cc promql/unicode_print.cc
   tsdb/matcher.cc tsdb/status.cc"
 objs=""
 for s in $srcs; do
