@@ -52,7 +52,7 @@ class Parser {
   ExprPtr ParseNumber(const Token& t);
   ExprPtr ParseCall(const Token& name);
   ExprPtr ParseAggregate(const Token& op);
-  // `( args )`; false on error. `close_end` receives the end of ')'.
+  // `( args )` of a call or aggregation; false on error.
   bool ParseArgs(std::vector<ExprPtr>& args);
   bool ParseBinModifiers(BinaryExpr& b);
 

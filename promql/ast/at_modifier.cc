@@ -17,7 +17,7 @@ std::string AtSeconds(int64_t ms) {
   double secs = static_cast<double>(ms) / 1000.0;
   std::string fixed = FormatGoFixed(secs, 3);
   double back = std::strtod(fixed.c_str(), nullptr) * 1000;
-  if (std::llround(back) == ms || std::fabs(back) >= 9.2e18) return fixed;
+  if (std::fabs(back) >= 9.2e18 || std::llround(back) == ms) return fixed;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", secs);
   return buf;
