@@ -160,7 +160,13 @@ ExprPtr Parser::ParseBinary(int min_prec) {
     auto b = std::make_unique<BinaryExpr>(*op, nullptr, nullptr, PosRange{});
     if (!ParseBinModifiers(*b)) return nullptr;
     int next_min = IsRightAssociative(*op) ? Precedence(*op) : Precedence(*op) + 1;
+    // Right-associative chains (`a ^ b ^ c ...`) recurse here.
+    if (++nesting_ > kMaxDepth) {
+      CheckDepth(nesting_, lhs->pos().start);
+      return nullptr;
+    }
     ExprPtr rhs = ParseBinary(next_min);
+    --nesting_;
     if (failed()) return nullptr;
     int depth = std::max(lhs_depth, depth_) + 1;
     if (!CheckDepth(depth, lhs->pos().start)) return nullptr;

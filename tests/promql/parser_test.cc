@@ -257,6 +257,10 @@ TEST(Parser, DeepNestingIsAnErrorNotACrash) {
   for (int i = 0; i < 100000; ++i) chain += " + x";
   EXPECT_FALSE(ParseExpr(chain).ok());
 
+  std::string pow = "x";
+  for (int i = 0; i < 200000; ++i) pow += "^x";
+  EXPECT_FALSE(ParseExpr(pow).ok());
+
   std::string unary(100000, '-');
   EXPECT_FALSE(ParseExpr(unary + "x").ok());
 
