@@ -17,6 +17,7 @@
 
 #include "tsdb/db.h"
 #include "tsdb/head/head.h"
+#include "tsdb/postings_cache.h"
 
 namespace rocksdb {
 class DB;
@@ -58,6 +59,10 @@ class DbImpl final : public Db {
   Head& head() { return *head_; }
   rocksdb::DB* rocks() { return db_; }
   const Cfs& cfs() const { return cfs_; }
+  PostingsCache& postings_cache() { return postings_cache_; }
+  // Partitions that start below this are closed: their index no longer
+  // grows.
+  int64_t persisted_until() const { return persisted_until_.load(); }
 
   // Samples older than this are out of bounds.
   int64_t MinValidTime() const;
@@ -117,6 +122,8 @@ class DbImpl final : public Db {
   std::mutex commit_mu_;
   uint64_t last_seq_ = 0;           // GUARDED_BY(commit_mu_)
   std::atomic<int64_t> persisted_until_{kMinTime};  // partitions below are closed
+  // Postings of closed partitions; cleared by deletes and dropped partitions.
+  PostingsCache postings_cache_;
   std::atomic<uint64_t> next_series_id_{1};
   uint64_t replay_from_seq_ = 1;  // first WAL record not covered by a checkpoint
 

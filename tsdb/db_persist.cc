@@ -109,6 +109,13 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
     }
     if (batch.Count() == 0) continue;
     RETURN_IF_ERROR(Write(batch));
+    // A late chunk indexed into a closed partition changes its postings.
+    const int64_t closed_below = persisted_until_.load();
+    if (std::any_of(new_partitions.begin(), new_partitions.end(), [&](int64_t p) {
+          return p + options_.partition_ms <= closed_below;
+        })) {
+      postings_cache_.Invalidate();
+    }
     {
       std::lock_guard lock(partitions_mu_);
       partitions_.insert(new_partitions.begin(), new_partitions.end());

@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <unordered_set>
 #include <map>
 #include <unordered_map>
 
@@ -433,6 +434,23 @@ class DbQuerier final : public Querier {
     db_.UnpinHead();
   }
 
+  // PostingsFor, through the cache for closed partitions.
+  Result<PostingsCache::List> CachedPostingsFor(rocksdb::Iterator* it, int64_t p,
+                                                const Matcher& m) {
+    const bool closed = p + db_.options().partition_ms <= db_.persisted_until();
+    std::string key;
+    if (closed) {
+      key = std::to_string(p) + '\0' + std::to_string(static_cast<int>(m.type())) + '\0' +
+            m.name() + '\0' + m.value();
+      if (PostingsCache::List hit = db_.postings_cache().Get(key)) return hit;
+    }
+    const uint64_t generation = db_.postings_cache().generation();
+    ASSIGN_OR_RETURN(std::vector<uint64_t> list, PostingsFor(it, p, m));
+    auto shared = std::make_shared<const std::vector<uint64_t>>(std::move(list));
+    if (closed) db_.postings_cache().Put(key, shared, generation);
+    return PostingsCache::List(shared);
+  }
+
   Result<std::vector<uint64_t>> PostingsFor(rocksdb::Iterator* it, int64_t p,
                                             const Matcher& m) {
     std::vector<std::string> values;
@@ -558,15 +576,17 @@ class DbQuerier final : public Querier {
     // each candidate's labels (which `add` does anyway) is cheaper than
     // reading more postings.
     constexpr size_t kVerifyBelow = 64;
+    std::unordered_set<uint64_t> rejected;
     for (int64_t p : Partitions(mint, maxt)) {
       std::vector<uint64_t> ids;
       bool have = false;
       for (const Matcher* mp : order) {
         const Matcher& m = *mp;
         if (have && ids.size() <= kVerifyBelow) break;
-        ASSIGN_OR_RETURN(std::vector<uint64_t> list, PostingsFor(it.get(), p, m));
+        ASSIGN_OR_RETURN(PostingsCache::List shared, CachedPostingsFor(it.get(), p, m));
+        const std::vector<uint64_t>& list = *shared;
         if (!have) {
-          ids = std::move(list);
+          ids = list;
           have = true;
         } else {
           std::vector<uint64_t> both;
@@ -585,6 +605,7 @@ class DbQuerier final : public Querier {
         }
         ASSIGN_OR_RETURN(Labels labels, keys::DecodeLabels(labels_value));
         if (!MatchesAll(matchers, [&](const std::string& n) { return labels.Get(n); })) {
+          rejected.insert(id);  // an id's labels are the same in every partition
           return Status();
         }
         (*by_id)[id] = out->size();
@@ -602,6 +623,7 @@ class DbQuerier final : public Querier {
         continue;
       }
       for (uint64_t id : ids) {
+        if (rejected.count(id)) continue;
         if (by_id->count(id)) {
           RETURN_IF_ERROR(add(id, {}));
           continue;

@@ -39,6 +39,7 @@ Status DbImpl::DropPartition(int64_t partition) {
   batch.DeleteRange(cfs_.chunks, begin, end);
   batch.DeleteRange(cfs_.index, begin, end);
   RETURN_IF_ERROR(Write(batch));
+  postings_cache_.Invalidate();
   {
     std::lock_guard lock(partitions_mu_);
     partitions_.erase(partition);
