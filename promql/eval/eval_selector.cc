@@ -60,6 +60,14 @@ Matrix Evaluator::MapSelected(const VectorSelector& vs, int64_t mint, int64_t ma
   return out;
 }
 
+Series Evaluator::Kept(Series s, const tsdb::Labels& labels) {
+  if (s.points.empty()) return s;
+  ctx_.limits->Add(static_cast<int64_t>(s.points.size()));
+  ctx_.limits->CountTouched(static_cast<int64_t>(s.points.size()));
+  s.labels = labels;
+  return s;
+}
+
 EvalValue Evaluator::EvalVectorSelector(const VectorSelector& vs, bool sample_times) {
   const TimeModifiers m = Resolve(vs.modifiers());
   const int64_t lookback = ctx_.lookback_ms;
@@ -84,11 +92,7 @@ EvalValue Evaluator::EvalVectorSelector(const VectorSelector& vs, bool sample_ti
           if (p.t < ref - lookback || tsdb::IsStaleNaN(p.v)) continue;
           s.points.push_back({ts, sample_times ? static_cast<double>(p.t) / 1000.0 : p.v});
         }
-        if (s.points.empty()) return s;
-        ctx_.limits->Add(static_cast<int64_t>(s.points.size()));
-        ctx_.limits->CountTouched(static_cast<int64_t>(s.points.size()));
-        s.labels = labels;
-        return s;
+        return Kept(std::move(s), labels);
       });
   return out;
 }
@@ -104,11 +108,7 @@ EvalValue Evaluator::EvalMatrixSelectorTop(const MatrixSelector& ms) {
                              for (const Point& p : pts) {
                                if (!tsdb::IsStaleNaN(p.v)) s.points.push_back(p);
                              }
-                             if (s.points.empty()) return s;
-                             ctx_.limits->Add(static_cast<int64_t>(s.points.size()));
-                             ctx_.limits->CountTouched(static_cast<int64_t>(s.points.size()));
-                             s.labels = labels;
-                             return s;
+                             return Kept(std::move(s), labels);
                            });
   return out;
 }

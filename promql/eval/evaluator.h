@@ -91,6 +91,9 @@ class Evaluator {
   Matrix MapSelected(const VectorSelector& vs, int64_t mint, int64_t maxt, int threads,
                      const SeriesMapFn& fn);
   RangeSource EvalSubquery(const SubqueryExpr& sq);
+  // A selector's output series: labelled and counted against the limits
+  // when it has points (thread-safe).
+  Series Kept(Series s, const tsdb::Labels& labels);
 
   // A scalar argument evaluated to one value per step.
   std::vector<double> EvalScalarArg(const Expr& e);
