@@ -1,6 +1,7 @@
 #include "server/flags.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "server/flag_set.h"
 
@@ -15,6 +16,16 @@ constexpr char kTools[] =
     "      Benchmarks the storage: appends N series for M scrapes into a fresh\n"
     "      database in DIR (removing what DIR held) and reports append rate, memory\n"
     "      per series, decode rate, reopen time and bytes per sample on disk.\n";
+
+// A decimal integer >= 1 that fits an int.
+Result<int> ParsePositiveInt(std::string_view v) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 1) {
+    return InvalidArgumentError("expected a positive integer, got '" + std::string(v) + "'");
+  }
+  return n;
+}
 
 // Registers every flag onto `set`, reading and writing `flags`.
 void Register(FlagSet& set, Flags* flags) {
@@ -45,6 +56,30 @@ void Register(FlagSet& set, Flags* flags) {
            "operating system; with it nothing committed is lost, at the cost of one "
            "fsync per commit.",
            &flags->wal_fsync);
+  set.Duration("query.timeout", "Maximum time a query may take before being aborted.",
+               &flags->query_timeout_ms);
+  set.Custom(
+      "query.max-concurrency", "Maximum number of queries executed concurrently.", "<int>",
+      [flags](std::string_view v) {
+        ASSIGN_OR_RETURN(flags->query_max_concurrency, ParsePositiveInt(v));
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->query_max_concurrency); });
+  set.Custom(
+      "query.max-samples",
+      "Maximum number of samples a single query can load into memory. Note that queries "
+      "will fail if they try to load more samples than this into memory, so this also "
+      "limits the number of samples a query can return.",
+      "<int>",
+      [flags](std::string_view v) {
+        ASSIGN_OR_RETURN(flags->query_max_samples, ParsePositiveInt(v));
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->query_max_samples); });
+  set.Duration("query.lookback-delta",
+               "The maximum lookback duration for retrieving metrics during expression "
+               "evaluations and federation.",
+               &flags->query_lookback_delta_ms);
   set.Custom(
       "log.level",
       "Only log messages with the given severity or above. One of: [debug, "

@@ -32,6 +32,14 @@ struct Flags {
   bool wal_fsync = false;
   // --web.listen-address: host:port of the HTTP server; port 0 picks one.
   std::string listen_address = "0.0.0.0:9090";
+  // --query.timeout: the longest a query may run, in ms.
+  int64_t query_timeout_ms = 2LL * 60 * 1000;
+  // --query.max-samples: most samples one query may hold in memory.
+  int64_t query_max_samples = 50'000'000;
+  // --query.lookback-delta: how far back an instant selector looks, in ms.
+  int64_t query_lookback_delta_ms = 5LL * 60 * 1000;
+  // --query.max-concurrency: most queries evaluated at once; more wait.
+  int query_max_concurrency = 20;
   // --log.level and --log.format.
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;

@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/gzip.h"
+
 namespace pharos::server {
 namespace {
 
@@ -42,6 +44,7 @@ struct Shared {
   const Router* router;
   const Logger* log;
   asio::thread_pool* handlers;
+  asio::thread_pool* queries;  // Lane::kQuery handlers
 
   std::mutex mu;
   std::condition_variable cv;                                     // signalled when a session ends
@@ -79,25 +82,32 @@ bool IsHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+// Turns Beast's message into a Request; a target that does not parse is
+// answered 400.
+Result<Request> ToRequest(http::request<http::string_body>&& msg, const std::string& remote) {
+  Result<Request> req = MakeRequest(std::string(msg.method_string()), msg.target());
+  if (!req.ok()) return req;
+  req->remote_address = remote;
+  for (const auto& field : msg) {
+    req->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  req->body = std::move(msg.body());
+  return req;
+}
+
 // Runs the router on a request; the one place where a handler's exception is
-// caught (and turned into a 500).
-Response Dispatch(const Shared& shared, http::request<http::string_body>&& msg,
-                  const std::string& remote) {
+// caught (and turned into a 500). Compresses the answer when allowed.
+Response RouteRequest(const Shared& shared, Request req) {
+  std::string target = req.target;
+  bool gzip = AcceptsGzip(req.Header("Accept-Encoding"));
   try {
-    Result<Request> req = MakeRequest(std::string(msg.method_string()), msg.target());
-    if (!req.ok()) return Response::Text(400, "400 Bad Request: " + req.status().message() + "\n");
-    req->remote_address = remote;
-    for (const auto& field : msg) {
-      req->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    req->body = std::move(msg.body());
-    return shared.router->Route(std::move(*req));
+    Response res = shared.router->Route(std::move(req));
+    if (gzip) GzipResponse(res);
+    return res;
   } catch (const std::exception& e) {
-    shared.log->Error("HTTP handler failed",
-                      {{"path", std::string(msg.target())}, {"err", e.what()}});
+    shared.log->Error("HTTP handler failed", {{"path", target}, {"err", e.what()}});
   } catch (...) {
-    shared.log->Error("HTTP handler failed",
-                      {{"path", std::string(msg.target())}, {"err", "unknown exception"}});
+    shared.log->Error("HTTP handler failed", {{"path", target}, {"err", "unknown exception"}});
   }
   return Response::Text(500, "500 Internal Server Error\n");
 }
@@ -210,11 +220,31 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version = msg.version();  // the parser accepts only 1.0 and 1.1
     asio::post(*shared_->handlers, [self = shared_from_this(), msg = std::move(msg), keep_alive,
                                     head, version]() mutable {
-      Response res = Dispatch(*self->shared_, std::move(msg), self->remote_);
-      asio::post(self->executor(),
-                 [self, res = std::move(res), keep_alive, head, version]() mutable {
-                   self->Write(std::move(res), keep_alive, head, version);
-                 });
+      Result<Request> req = ToRequest(std::move(msg), self->remote_);
+      if (!req.ok()) {
+        return self->Respond(
+            Response::Text(400, "400 Bad Request: " + req.status().message() + "\n"), keep_alive,
+            head, version);
+      }
+      const Shared& shared = *self->shared_;
+      if (shared.router->LaneFor(req->method, req->path) == Lane::kQuery) {
+        // Slow handlers wait for a query thread without holding this one.
+        asio::post(*shared.queries,
+                   [self, req = std::move(*req), keep_alive, head, version]() mutable {
+                     self->Respond(RouteRequest(*self->shared_, std::move(req)), keep_alive, head,
+                                   version);
+                   });
+        return;
+      }
+      self->Respond(RouteRequest(shared, std::move(*req)), keep_alive, head, version);
+    });
+  }
+
+  // Hands a response from a handler thread back to the session's strand.
+  void Respond(Response res, bool keep_alive, bool head, unsigned version) {
+    asio::post(executor(), [self = shared_from_this(), res = std::move(res), keep_alive, head,
+                            version]() mutable {
+      self->Write(std::move(res), keep_alive, head, version);
     });
   }
 
@@ -376,10 +406,12 @@ class HttpServer::Impl {
   explicit Impl(HttpServerOptions options)
       : shared_(std::make_shared<Shared>()),
         work_(asio::make_work_guard(io_)),
-        handlers_(static_cast<size_t>(std::max(1, options.handler_threads))) {
+        handlers_(static_cast<size_t>(std::max(1, options.handler_threads))),
+        queries_(static_cast<size_t>(std::max(1, options.query_threads))) {
     shared_->options = std::move(options);
     shared_->log = shared_->options.logger;
     shared_->handlers = &handlers_;
+    shared_->queries = &queries_;
   }
 
   ~Impl() { Stop(); }
@@ -449,6 +481,7 @@ class HttpServer::Impl {
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     handlers_.join();
+    queries_.join();
   }
 
  private:
@@ -458,6 +491,7 @@ class HttpServer::Impl {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::thread_pool handlers_;
+  asio::thread_pool queries_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   std::string address_;

@@ -15,6 +15,8 @@
 // never stalls other connections. A request whose header or body exceeds
 // its limit is answered 431 or 413 and the connection closed; a malformed
 // request gets 400; a handler that throws gets 500 and the error is logged.
+// Responses are gzipped when the request's Accept-Encoding allows it and the
+// handler set no Content-Encoding.
 //
 // Thread-safety: address() and Stop() may be called from any thread.
 // REQUIRES: the Router and the Logger outlive the server.
@@ -41,6 +43,10 @@ struct HttpServerOptions {
   int io_threads = 1;
   // Threads running handlers. Default: 2.
   int handler_threads = 2;
+  // Threads running handlers registered on Lane::kQuery: at most this many
+  // such requests run at once, the others wait in a queue without holding
+  // up any other request (Prometheus' --query.max-concurrency). Default: 2.
+  int query_threads = 2;
 
   // Longest wait for a whole request, including the wait for its first byte
   // on a kept-alive connection (Prometheus' --web.read-timeout).

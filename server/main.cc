@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "server/api/api_routes.h"
+#include "server/app_state.h"
 #include "server/flags.h"
 #include "server/health_handlers.h"
 #include "server/http_server.h"
@@ -94,12 +96,15 @@ int RunServer(const Flags& flags) {
 
   sigset_t signals = BlockServerSignals();
 
-  std::atomic<bool> ready{false};
+  AppState app(flags, web_log, build);
+  std::atomic<bool>& ready = app.ready;
   Router router;
   RegisterHealthHandlers(router, ready);
+  RegisterApiHandlers(router, app);
 
   HttpServerOptions http_options;
   http_options.listen_address = flags.listen_address;
+  http_options.query_threads = flags.query_max_concurrency;
   http_options.logger = &web_log;
   web_log.Info("Start listening for connections", {{"address", flags.listen_address}});
   Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(http_options, router);
@@ -122,6 +127,7 @@ int RunServer(const Flags& flags) {
   }
   log.Info("TSDB started");
 
+  app.SetDb(db->get());
   ready.store(true, std::memory_order_release);
   log.Info("Server is ready to receive web requests.");
 
@@ -131,6 +137,7 @@ int RunServer(const Flags& flags) {
 
   log.Info("Stopping web handler...");
   (*http)->Stop();
+  app.SetDb(nullptr);
   log.Info("Stopping storage...");
   if (Status s = (*db)->Close(); !s.ok()) {
     log.Error("Closing storage failed", {{"err", s.message()}});

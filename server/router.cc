@@ -20,9 +20,9 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 }  // namespace
 
-void Router::Handle(std::string method, std::string_view pattern, Handler handler) {
+void Router::Handle(std::string method, std::string_view pattern, Handler handler, Lane lane) {
   assert(!pattern.empty() && pattern[0] == '/');
-  Entry entry{std::move(method), {}, std::move(handler)};
+  Entry entry{std::move(method), {}, std::move(handler), lane};
   for (std::string_view s : Split(pattern)) entry.segments.emplace_back(s);
   routes_.push_back(std::move(entry));
 }
@@ -51,6 +51,17 @@ bool Router::Match(const Entry& route, std::string_view path, HttpFields* params
     if (!last) rest.remove_prefix(slash + 1);
   }
   return true;
+}
+
+Lane Router::LaneFor(std::string_view method, std::string_view path) const {
+  HttpFields params;
+  const Entry* get_fallback = nullptr;
+  for (const Entry& route : routes_) {
+    if (!Match(route, path, &params)) continue;
+    if (route.method == method) return route.lane;
+    if (method == "HEAD" && route.method == "GET" && get_fallback == nullptr) get_fallback = &route;
+  }
+  return get_fallback != nullptr ? get_fallback->lane : Lane::kFast;
 }
 
 Response Router::Route(Request request) const {

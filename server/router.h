@@ -16,8 +16,13 @@
 // unregistered method gets 405 "Method Not Allowed" with an Allow header; any
 // other path gets 404 "404 page not found".
 //
+// Each route runs on a lane: kFast for cheap handlers, kQuery for handlers
+// that may take long (PromQL evaluation). The HTTP server runs kQuery
+// handlers on a separate, bounded pool so they never hold up health checks
+// and other cheap requests.
+//
 // Thread-safety: register every route before the first Route(); after that,
-// Route() may be called concurrently.
+// Route() and LaneFor() may be called concurrently.
 #pragma once
 
 #include <functional>
@@ -29,13 +34,20 @@
 
 namespace pharos::server {
 
+enum class Lane { kFast, kQuery };
+
 class Router {
  public:
   using Handler = std::function<Response(const Request&)>;
 
   // Registers `handler` for `method` ("GET", "POST", ...) on `pattern`.
   // REQUIRES: `pattern` starts with '/'.
-  void Handle(std::string method, std::string_view pattern, Handler handler);
+  void Handle(std::string method, std::string_view pattern, Handler handler,
+              Lane lane = Lane::kFast);
+
+  // The lane of the route Route() would run for `method` and `path`;
+  // kFast when none matches.
+  Lane LaneFor(std::string_view method, std::string_view path) const;
 
   // Runs the matching handler, or answers 404/405 itself.
   Response Route(Request request) const;
@@ -45,6 +57,7 @@ class Router {
     std::string method;
     std::vector<std::string> segments;  // pattern split on '/'
     Handler handler;
+    Lane lane = Lane::kFast;
   };
 
   // True when `path` matches `route`; fills `params` from ":" and "*"
