@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "promql/ast/ast.h"
+#include "promql/ast/pretty.h"
 #include "promql/parser.h"
 #include "server/api/api_errors.h"
 #include "server/api/api_params.h"
@@ -120,7 +121,7 @@ Response HandleFormatQuery(const Request& req) {
   Result<promql::ExprPtr> expr = promql::ParseExpr(form.Get("query"));
   if (!expr.ok()) return InvalidParamError("query", expr.status());
   JsonWriter w;
-  w.String((*expr)->String());
+  w.String(Pretty(**expr));
   return ApiSuccess(w.Take());
 }
 

@@ -117,6 +117,12 @@ TEST_F(ApiHandlers, RangeQuery) {
 TEST_F(ApiHandlers, FormatQueryAndExemplars) {
   Response res = HandleFormatQuery(Get("/api/v1/format_query?query=sum(x)%20by%20(a)"));
   EXPECT_EQ(res.body, R"j({"status":"success","data":"sum by (a) (x)"})j");
+  // Longer than 100 characters: spread over lines as Prometheus does.
+  res = HandleFormatQuery(Post("/api/v1/format_query",
+                               "query=sum(rate(a_rather_long_metric_name_total%7Bjob%3D%22api%22%7D"
+                               "%5B5m%5D))%20/%20sum(rate(another_long_metric_name_total%5B5m%5D))"));
+  EXPECT_EQ(res.body,
+            R"j({"status":"success","data":"  sum(rate(a_rather_long_metric_name_total{job=\"api\"}[5m]))\n/\n  sum(rate(another_long_metric_name_total[5m]))"})j");
   res = HandleQueryExemplars(Post("/api/v1/query_exemplars",
                                   "query=up&start=1700000000000&end=1700000001000"));
   EXPECT_EQ(res.body, R"({"status":"success","data":[]})");
