@@ -21,7 +21,7 @@ FROM debian:12-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
          librocksdb7.8 libre2-9 libyaml-cpp0.7 libprotobuf32 libsnappy1v5 \
-         libboost-json1.81.0 libboost-url1.81.0 zlib1g libbz2-1.0 liblz4-1 libzstd1 \
+         libboost-json1.81.0 libboost-url1.81.0 zlib1g libbz2-1.0 liblz4-1 libzstd1 libssl3 \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system pharos \
     && useradd --system --gid pharos --home-dir /data --no-create-home \

@@ -11,7 +11,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev libsnappy-dev zlib1g-dev
   libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libre2-dev
+  libyaml-cpp-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Real components that the end-to-end tests run beside Pharos.

@@ -62,7 +62,7 @@ void SplitAddress(const std::string& address, const std::string& scheme, std::st
 }
 
 Status UnimplementedScheme(const std::string& scheme) {
-  return UnavailableError("unsupported scheme " + scheme + ": only http is implemented");
+  return UnavailableError("unsupported scheme " + scheme + ": only http and https are implemented");
 }
 
 }  // namespace
@@ -135,6 +135,8 @@ void Notifier::SetAlertmanagers(std::vector<AlertmanagerConfig> configs) {
       t.scheme = c.scheme;
       t.post.host = host;
       t.post.port = port;
+      t.post.https = c.scheme == "https";
+      t.post.tls = c.tls;
       t.post.target = path;
       t.post.headers.push_back({"Content-Type", "application/json"});
       t.post.headers.push_back({"User-Agent", options_.user_agent});
@@ -203,7 +205,9 @@ bool Notifier::SendAll(const std::vector<Alert>& batch, const std::vector<Target
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (size_t i = 0; i < targets.size(); ++i) {
-      if (targets[i].scheme != "http") results[i] = UnimplementedScheme(targets[i].scheme);
+      if (targets[i].scheme != "http" && targets[i].scheme != "https") {
+        results[i] = UnimplementedScheme(targets[i].scheme);
+      }
       if (results[i].code() == StatusCode::kCancelled) continue;
       if (results[i].ok()) {
         sent_by_url_[targets[i].url] += batch.size();

@@ -19,7 +19,6 @@
 // raised while Alertmanager is down arrive once it returns; Prometheus
 // drops such a batch and waits for the rule manager's next resend. With no
 // Alertmanager configured, batches are dropped, as in Prometheus.
-// Only http:// is supported; an https Alertmanager fails every request.
 //
 // Thread-safety: all methods may be called from any thread. The relabel
 // function is called under the notifier's lock, from Send()'s caller.
@@ -48,7 +47,7 @@ namespace pharos::rules::notifier {
 
 // One `alerting.alertmanagers` entry with its targets resolved.
 struct AlertmanagerConfig {
-  // "http" (default) or "https" (unsupported: requests fail).
+  // "http" (default) or "https".
   std::string scheme = "http";
   // host:port of each Alertmanager ("[::1]:9093" for IPv6).
   std::vector<std::string> addresses{};
@@ -63,6 +62,8 @@ struct AlertmanagerConfig {
   // sends "Authorization: <type> <credentials>" when credentials are set.
   std::string authorization_type = "Bearer";
   std::string authorization_credentials{};
+  // tls_config, for https.
+  TlsOptions tls{};
 };
 
 struct NotifierOptions {

@@ -1,5 +1,5 @@
 // The notifier against a real Alertmanager (prometheus-alertmanager on
-// 127.0.0.1:19490-19491), skipped when the binary is not installed.
+// 127.0.0.1:19490-19492), skipped when the binary is not installed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -23,6 +23,14 @@ constexpr const char* kAlertmanager = "/usr/bin/prometheus-alertmanager";
 
 class RealAlertmanager {
  public:
+  fs::path dir() const { return dir_; }
+  // Serves https with cert.pem/key.pem from dir() (must exist before Start).
+  void EnableTls() {
+    tls_ = true;
+    std::ofstream(dir_ / "web.yml") << "tls_server_config:\n  cert_file: " << (dir_ / "cert.pem").string()
+                                    << "\n  key_file: " << (dir_ / "key.pem").string() << "\n";
+  }
+
   explicit RealAlertmanager(uint16_t port) : port_(port) {
     dir_ = fs::temp_directory_path() / ("pharos-am-" + std::to_string(::getpid()) + "-" + std::to_string(port));
     fs::create_directories(dir_);
@@ -35,11 +43,17 @@ class RealAlertmanager {
   }
 
   Status Start() {
-    ASSIGN_OR_RETURN(process_, e2e::Process::Start(
-                                   kAlertmanager, {"--config.file=" + (dir_ / "am.yml").string(),
-                                                   "--storage.path=" + (dir_ / "data").string(),
-                                                   "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                                                   "--cluster.listen-address="}));
+    std::vector<std::string> args = {"--config.file=" + (dir_ / "am.yml").string(),
+                                     "--storage.path=" + (dir_ / "data").string(),
+                                     "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                                     "--cluster.listen-address="};
+    if (tls_) args.push_back("--web.config.file=" + (dir_ / "web.yml").string());
+    ASSIGN_OR_RETURN(process_, e2e::Process::Start(kAlertmanager, args));
+    if (tls_) {
+      ASSIGN_OR_RETURN(std::string line, process_->WaitForStderr("TLS is enabled", 10s));
+      (void)line;
+      return Status::Ok();
+    }
     for (int i = 0; i < 200; ++i) {
       auto r = e2e::HttpGet("127.0.0.1", port_, "/-/ready", 1s);
       if (r.ok() && r->status == 200) return Status::Ok();
@@ -69,6 +83,7 @@ class RealAlertmanager {
 
  private:
   uint16_t port_;
+  bool tls_ = false;
   fs::path dir_;
   std::unique_ptr<e2e::Process> process_;
 };
@@ -152,6 +167,44 @@ TEST(NotifierAlertmanager, QueuedAlertsArriveAfterAlertmanagerReturns) {
   EXPECT_NE(Find(*alerts, "WhileDown1"), nullptr);
   EXPECT_EQ(n.Stats().queue_length, 0u);
   EXPECT_EQ(n.Stats().sent, 2u);
+}
+
+TEST(NotifierAlertmanager, Https) {
+  if (!fs::exists(kAlertmanager)) GTEST_SKIP() << kAlertmanager << " not installed";
+  if (!fs::exists("/usr/bin/openssl")) GTEST_SKIP() << "openssl not installed";
+  RealAlertmanager am(19492);
+  const fs::path dir = am.dir();
+  auto gen = e2e::Process::Start(
+      "/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", (dir / "key.pem").string(),
+                           "-out", (dir / "cert.pem").string(), "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_TRUE(gen.ok());
+  auto code = (*gen)->Wait(30s);
+  ASSERT_TRUE(code.ok() && *code == 0) << (*gen)->Stderr();
+  am.EnableTls();
+  ASSERT_TRUE(am.Start().ok());
+
+  AlertmanagerConfig trusted{.scheme = "https", .addresses = {am.address()}, .timeout = 5000ms};
+  trusted.tls.ca_file = (dir / "cert.pem").string();
+  Notifier good(NotifierOptions{});
+  good.SetAlertmanagers({trusted});
+  good.Send({MakeAlert("OverTls", NowMs())});
+
+  // Without the CA the certificate does not verify.
+  AlertmanagerConfig untrusted{.scheme = "https", .addresses = {am.address()}, .timeout = 5000ms};
+  Notifier bad(NotifierOptions{});
+  bad.SetAlertmanagers({untrusted});
+  bad.Send({MakeAlert("Untrusted", NowMs())});
+
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while ((good.Stats().sent == 0 || bad.Stats().errors == 0) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(good.Stats().sent, 1u);
+  EXPECT_EQ(good.Stats().errors, 0u);
+  EXPECT_GE(bad.Stats().errors, 1u);
+  EXPECT_EQ(bad.Stats().sent, 0u);
+  EXPECT_EQ(good.AlertmanagerUrls(), std::vector<std::string>{"https://" + am.address() + "/api/v2/alerts"});
 }
 
 }  // namespace
