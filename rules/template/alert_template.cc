@@ -23,7 +23,8 @@ tmpl::Value DataValue(const AlertTemplateData& d) {
   fields["ExternalLabels"] = LabelsValue(d.external_labels);
   fields["ExternalURL"] = tmpl::Value::String(d.external_url);
   fields["Value"] = tmpl::Value::Float(d.value);
-  return tmpl::Value::Struct(std::move(fields), std::string(kDataType));
+  return tmpl::Value::Struct(std::move(fields), std::string(kDataType),
+                             {"Labels", "ExternalLabels", "ExternalURL", "Value"});
 }
 
 }  // namespace

@@ -274,10 +274,12 @@ void PrintArg(std::string& out, const Spec& f, const Value& v, char verb, int de
     case ValueKind::kStruct: {
       out += '{';
       bool first = true;
-      for (const auto& [k, e] : v.map()) {
+      for (const auto& name : v.field_order()) {
+        auto it = v.map().find(name);
+        if (it == v.map().end()) continue;
         if (!first) out += ' ';
         first = false;
-        PrintArg(out, Spec{}, e, verb, depth + 1);
+        PrintArg(out, Spec{}, it->second, verb, depth + 1);
       }
       out += '}';
       return;

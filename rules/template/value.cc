@@ -59,8 +59,9 @@ Value Value::Sample(TemplateSample s) {
   return v;
 }
 
-Value Value::Struct(ValueMap fields, std::string type_name) {
+Value Value::Struct(ValueMap fields, std::string type_name, std::vector<std::string> order) {
   Value v;
+  v.order_ = std::make_shared<const std::vector<std::string>>(std::move(order));
   v.kind_ = ValueKind::kStruct;
   v.v_ = std::make_shared<const ValueMap>(std::move(fields));
   v.type_ = std::move(type_name);

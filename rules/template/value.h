@@ -45,8 +45,9 @@ class Value {
   static Value StringMap(const std::map<std::string, std::string>& m);
   static Value List(ValueList l, std::string type_name = "[]interface {}");
   static Value Sample(TemplateSample s);
-  // A struct whose fields are `fields`; `type_name` is Go's name of it.
-  static Value Struct(ValueMap fields, std::string type_name);
+  // A struct whose fields are `fields`; `type_name` is Go's name of it and
+  // `order` the declaration order of the fields (fmt prints them so).
+  static Value Struct(ValueMap fields, std::string type_name, std::vector<std::string> order);
 
   ValueKind kind() const { return kind_; }
   bool is_nil() const { return kind_ == ValueKind::kNil; }
@@ -59,6 +60,8 @@ class Value {
   const ValueMap& map() const { return *std::get<std::shared_ptr<const ValueMap>>(v_); }
   const ValueList& list() const { return *std::get<std::shared_ptr<const ValueList>>(v_); }
   const TemplateSample& sample() const { return *std::get<std::shared_ptr<const TemplateSample>>(v_); }
+  // Structs: field names in declaration order.
+  const std::vector<std::string>& field_order() const { return *order_; }
 
   // Go's type name as fmt's %T prints it: "string", "float64", "int",
   // "map[string]string", "*template.sample", "<nil>".
@@ -77,6 +80,7 @@ class Value {
                std::shared_ptr<const TemplateSample>>
       v_;
   std::string type_;  // maps: element type; lists and structs: type name
+  std::shared_ptr<const std::vector<std::string>> order_;  // structs
 };
 
 }  // namespace pharos::rules::tmpl

@@ -1147,6 +1147,8 @@ const std::vector<GoldenConstCase>& GoldenConstCases() {
       {R"pharos({{ 1 | print }})pharos", R"pharos(1)pharos"},
       {R"pharos({{ humanize1024 0.5 }})pharos", R"pharos(0.5)pharos"},
       {R"pharos({{ humanize -0.0000123 }})pharos", R"pharos(-12.3u)pharos"},
+      {R"pharos({{ . }})pharos", R"pharos({map[__name__:m i:a instance:web-1.example.com:9090 job:api] map[cluster:c1] http://prom.example.com:9090/prom 1234.5})pharos"},
+      {R"pharos({{ printf "%v|%s|%d" $ 1.5 "x" }})pharos", R"pharos({map[__name__:m i:a instance:web-1.example.com:9090 job:api] map[cluster:c1] http://prom.example.com:9090/prom 1234.5}|%!s(float64=1.5)|%!d(string=x))pharos"},
       {R"pharos({{ humanizeDuration -0.5 }})pharos", R"pharos(-500ms)pharos"},
       {R"pharos({{ humanizeTimestamp 1e20 }})pharos", R"pharos(<error expanding template: error executing template __alert_T2: template: __alert_T2:1:115: executing "__alert_T2" at <humanizeTimestamp 1e20>: error calling humanizeTimestamp: 1e+20 cannot be represented as a nanoseconds timestamp since it overflows int64>)pharos"},
       {R"pharos({{ humanize "1e400" }})pharos", R"pharos(<error expanding template: error executing template __alert_T2: template: __alert_T2:1:115: executing "__alert_T2" at <humanize "1e400">: error calling humanize: strconv.ParseFloat: parsing "1e400": value out of range>)pharos"},
