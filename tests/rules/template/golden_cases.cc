@@ -1,5 +1,6 @@
 // Expansions recorded from promtool 2.42 (`promtool test rules` with alert
-// rules whose annotations are these templates); regenerate rather than edit.
+// rules whose annotations are these templates); regenerate with
+// golden/record.py rather than edit.
 #include "tests/rules/template/golden_cases.h"
 
 namespace pharos::rules {
@@ -1231,4 +1232,5 @@ string` | foo }})pharos", R"pharos(template: __alert_T:2: function "foo" not def
   };
   return cases;
 }
+
 }  // namespace pharos::rules
