@@ -80,7 +80,7 @@ struct HttpClientConfig {
   std::string proxy_url;
   // Default: true.
   bool follow_redirects = true;
-  // Default: true (false for remote_write, as Prometheus).
+  // Default: true.
   bool enable_http2 = true;
 };
 
@@ -109,7 +109,7 @@ struct GlobalConfig {
   // Accepted and kept; Pharos writes no query log.
   std::string query_log_file;
   // Added to series and alerts leaving Pharos (remote write, federation,
-  // alerts). $VAR / ${VAR} in values are expanded from the environment.
+  // alerts). Kept as written (2.42 expands $VARs only behind a feature flag).
   tsdb::Labels external_labels;
 };
 
@@ -193,7 +193,7 @@ struct RemoteWriteConfig {
   bool send_exemplars = false;
   QueueConfig queue_config;
   MetadataConfig metadata_config;
-  HttpClientConfig http_client;  // enable_http2 defaults to false here
+  HttpClientConfig http_client;
 };
 
 struct RemoteReadConfig {
