@@ -37,6 +37,8 @@ void Register(FlagSet& set, Flags* flags) {
              "Address to listen on for the web interface, API and telemetry, as host:port. "
              "Port 0 picks a free port; the chosen address is logged.",
              &flags->listen_address);
+  set.Bool("web.enable-lifecycle", "Enable shutdown and reload via HTTP request.",
+           &flags->enable_lifecycle);
   set.String("storage.tsdb.path", "Base path for metrics storage.", &flags->storage_path);
   set.Duration("storage.tsdb.retention.time",
                "How long to retain samples in storage, as a Prometheus duration "
@@ -56,6 +58,29 @@ void Register(FlagSet& set, Flags* flags) {
            "operating system; with it nothing committed is lost, at the cost of one "
            "fsync per commit.",
            &flags->wal_fsync);
+  set.Bool("web.enable-remote-write-receiver",
+           "Enable the API endpoint accepting remote write requests.",
+           &flags->enable_remote_write_receiver);
+  set.Bool("web.enable-admin-api",
+           "Enable API endpoints for admin control actions (delete series, clean "
+           "tombstones, snapshot).",
+           &flags->enable_admin_api);
+  set.Custom(
+      "storage.remote.read-sample-limit",
+      "Maximum overall number of samples to return via the remote read interface, in a "
+      "single query. 0 means no limit.",
+      "<int>",
+      [flags](std::string_view v) {
+        int64_t n = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
+          return InvalidArgumentError("expected a non-negative integer, got '" +
+                                      std::string(v) + "'");
+        }
+        flags->remote_read_sample_limit = n;
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->remote_read_sample_limit); });
   set.Duration("query.timeout", "Maximum time a query may take before being aborted.",
                &flags->query_timeout_ms);
   set.Custom(

@@ -32,6 +32,15 @@ struct Flags {
   bool wal_fsync = false;
   // --web.listen-address: host:port of the HTTP server; port 0 picks one.
   std::string listen_address = "0.0.0.0:9090";
+  // --web.enable-lifecycle: serve POST/PUT /-/reload (else 403).
+  bool enable_lifecycle = false;
+  // --web.enable-remote-write-receiver: accept POST /api/v1/write.
+  bool enable_remote_write_receiver = false;
+  // --web.enable-admin-api: serve /api/v1/admin/tsdb/*.
+  bool enable_admin_api = false;
+  // --storage.remote.read-sample-limit: most samples one remote read
+  // request may return; 0 is no limit.
+  int64_t remote_read_sample_limit = 50'000'000;
   // --query.timeout: the longest a query may run, in ms.
   int64_t query_timeout_ms = 2LL * 60 * 1000;
   // --query.max-samples: most samples one query may hold in memory.

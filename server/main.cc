@@ -17,11 +17,11 @@
 
 #include "server/api/api_routes.h"
 #include "server/app_state.h"
-#include "server/config/check_config.h"
 #include "server/flags.h"
 #include "server/health_handlers.h"
 #include "server/http_server.h"
 #include "server/logger.h"
+#include "server/remote/write_handler.h"
 #include "server/router.h"
 #include "server/tsdb_bench.h"
 #include "server/units.h"
@@ -102,6 +102,8 @@ int RunServer(const Flags& flags) {
   Router router;
   RegisterHealthHandlers(router, ready);
   RegisterApiHandlers(router, app);
+  RemoteWriteStats remote_write_stats;
+  RegisterRemoteWrite(router, app, remote_write_stats);
 
   HttpServerOptions http_options;
   http_options.listen_address = flags.listen_address;
@@ -149,9 +151,6 @@ int RunServer(const Flags& flags) {
 }
 
 int Main(const std::vector<std::string>& args) {
-  if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
-    return RunCheckConfig(std::vector<std::string>(args.begin() + 2, args.end()), stdout, stderr);
-  }
   if (args.size() >= 2 && args[0] == "tsdb" && args[1] == "bench") {
     return RunTsdbBench(std::vector<std::string>(args.begin() + 2, args.end()));
   }

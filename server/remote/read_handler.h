@@ -1,0 +1,52 @@
+// POST /api/v1/read: Prometheus' remote read, answered as Prometheus 2.42
+// answers it (storage/remote/read_handler.go) with the SAMPLES response
+// type.
+//
+// The body is a snappy block (not framed) holding a prometheus.ReadRequest
+// (remote.proto). Each query's matchers select series over [start, end];
+// the answer is a snappy-compressed ReadResponse with one QueryResult per
+// query, in order, each series with its labels (plus the external labels it
+// lacks) and raw samples, Content-Type application/x-protobuf,
+// Content-Encoding snappy.
+//
+// Response types: SAMPLES is used when the request accepts it (or lists
+// none). Pharos does not stream chunks: a request that accepts only
+// STREAMED_XOR_CHUNKS gets 400 "server does not support any of the
+// requested response types: ...". Where the client lists both, Prometheus
+// would pick its first; Pharos answers with SAMPLES, which every client
+// that lists it reads.
+//
+// Errors: 400 with the reason for a body that is not snappy or not a
+// ReadRequest, a bad regular expression, or more than `sample_limit`
+// samples ("exceeded sample limit (N)"); 500 when storage fails.
+// As in Prometheus, an equality matcher on an external label with the
+// external value (or on any other label with the empty value) is dropped
+// before selecting, since stored series do not carry external labels.
+//
+// Thread-safety: a pure function of storage and the request.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+#include "server/http_message.h"
+#include "tsdb/labels.h"
+#include "tsdb/storage.h"
+
+namespace pharos::server {
+
+struct RemoteReadOptions {
+  // Most samples one request may return (Prometheus'
+  // --storage.remote.read-sample-limit). 0 is no limit. Default: 5e7.
+  int64_t sample_limit = 50'000'000;
+  // Largest compressed request body read. Default: 32 MiB.
+  size_t max_request_bytes = size_t{32} << 20;
+  // The configuration's external labels; unset means none.
+  std::function<tsdb::Labels()> external_labels;
+};
+
+Response HandleRemoteRead(tsdb::Queryable& storage, const RemoteReadOptions& options,
+                          const Request& request);
+
+}  // namespace pharos::server
