@@ -17,6 +17,7 @@
 
 #include "server/api/api_routes.h"
 #include "server/app_state.h"
+#include "server/config/check_config.h"
 #include "server/flags.h"
 #include "server/health_handlers.h"
 #include "server/http_server.h"
@@ -151,6 +152,9 @@ int RunServer(const Flags& flags) {
 }
 
 int Main(const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
+    return RunCheckConfig(std::vector<std::string>(args.begin() + 2, args.end()), stdout, stderr);
+  }
   if (args.size() >= 2 && args[0] == "tsdb" && args[1] == "bench") {
     return RunTsdbBench(std::vector<std::string>(args.begin() + 2, args.end()));
   }
