@@ -25,6 +25,7 @@
 #include "server/remote/write_handler.h"
 #include "server/router.h"
 #include "server/tsdb_bench.h"
+#include "rules/rule_unit_tests.h"
 #include "server/units.h"
 #include "server/version.h"
 #include "tsdb/db.h"
@@ -154,6 +155,10 @@ int RunServer(const Flags& flags) {
 int Main(const std::vector<std::string>& args) {
   if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
     return RunCheckConfig(std::vector<std::string>(args.begin() + 2, args.end()), stdout, stderr);
+  }
+  if (args.size() >= 2 && args[1] == "rules" && (args[0] == "check" || args[0] == "test")) {
+    std::vector<std::string> files(args.begin() + 2, args.end());
+    return args[0] == "check" ? rules::CheckRuleFiles(files) : rules::RunRuleUnitTests(files);
   }
   if (args.size() >= 2 && args[0] == "tsdb" && args[1] == "bench") {
     return RunTsdbBench(std::vector<std::string>(args.begin() + 2, args.end()));
