@@ -7,6 +7,7 @@
 // listener or storage fails, 2 for bad flags.
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -18,6 +19,8 @@
 #include "server/api/api_routes.h"
 #include "server/app_state.h"
 #include "server/config/check_config.h"
+#include "server/config/reload_handlers.h"
+#include "server/config/reloader.h"
 #include "server/flags.h"
 #include "server/health_handlers.h"
 #include "server/http_server.h"
@@ -74,17 +77,37 @@ sigset_t BlockServerSignals() {
   return set;
 }
 
-// Waits for SIGTERM or SIGINT and returns it.
-int WaitForShutdownSignal(const sigset_t& set, const Logger& log) {
+// Waits for SIGTERM or SIGINT and returns it; SIGHUP reloads the
+// configuration (a failure is logged and the old one kept).
+int WaitForShutdownSignal(const sigset_t& set, Reloader& reloader) {
   while (true) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      log.Warn("Received SIGHUP; configuration reload is not available yet, ignoring");
+      reloader.Reload().IgnoreError();
       continue;
     }
     return sig;
   }
+}
+
+// Prometheus checks the configuration file before starting anything. A
+// missing file at the default path is not an error for Pharos: it runs with
+// the defaults until a file appears and is reloaded.
+bool CheckConfigAtStartup(const Flags& flags, const Logger& log, bool* have_file) {
+  *have_file = true;
+  if (flags.config_file == Flags{}.config_file && access(flags.config_file.c_str(), F_OK) != 0) {
+    log.Warn("No configuration file; running with the defaults", {{"file", flags.config_file}});
+    *have_file = false;
+    return true;
+  }
+  Result<std::shared_ptr<const Config>> cfg = LoadConfigFile(flags.config_file);
+  if (!cfg.ok()) {
+    log.Error("Error loading config (--config.file=" + flags.config_file + ")",
+              {{"file", flags.config_file}, {"err", cfg.status().message()}});
+    return false;
+  }
+  return true;
 }
 
 int RunServer(const Flags& flags) {
@@ -104,6 +127,11 @@ int RunServer(const Flags& flags) {
   Router router;
   RegisterHealthHandlers(router, ready);
   RegisterApiHandlers(router, app);
+  bool have_config_file = false;
+  if (!CheckConfigAtStartup(flags, log, &have_config_file)) return 2;
+  Reloader reloader(flags.config_file, log);
+  RegisterReloadHandlers(router, reloader, flags.enable_lifecycle);
+  app.config.Set(std::make_shared<ReloaderConfigProvider>(reloader));
   RemoteWriteStats remote_write_stats;
   RegisterRemoteWrite(router, app, remote_write_stats);
 
@@ -133,10 +161,19 @@ int RunServer(const Flags& flags) {
   log.Info("TSDB started");
 
   app.SetDb(db->get());
+  if (have_config_file) {
+    if (Status s = reloader.Reload(); !s.ok()) {
+      log.Error("Error loading config", {{"err", s.message()}});
+      (*http)->Stop();
+      app.SetDb(nullptr);
+      (*db)->Close().IgnoreError();
+      return 1;
+    }
+  }
   ready.store(true, std::memory_order_release);
   log.Info("Server is ready to receive web requests.");
 
-  int sig = WaitForShutdownSignal(signals, log);
+  int sig = WaitForShutdownSignal(signals, reloader);
   log.Warn("Received an OS signal, exiting gracefully...", {{"signal", SignalName(sig)}});
   ready.store(false, std::memory_order_release);
 
