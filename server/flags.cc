@@ -39,8 +39,6 @@ void Register(FlagSet& set, Flags* flags) {
              &flags->listen_address);
   set.Bool("web.enable-lifecycle", "Enable shutdown and reload via HTTP request.",
            &flags->enable_lifecycle);
-  set.Bool("web.enable-lifecycle", "Enable shutdown and reload via HTTP request.",
-           &flags->enable_lifecycle);
   set.String("storage.tsdb.path", "Base path for metrics storage.", &flags->storage_path);
   set.Duration("storage.tsdb.retention.time",
                "How long to retain samples in storage, as a Prometheus duration "

@@ -34,8 +34,6 @@ struct Flags {
   std::string listen_address = "0.0.0.0:9090";
   // --web.enable-lifecycle: serve POST/PUT /-/reload (else 403).
   bool enable_lifecycle = false;
-  // --web.enable-lifecycle: serve POST/PUT /-/reload (else 403).
-  bool enable_lifecycle = false;
   // --web.enable-remote-write-receiver: accept POST /api/v1/write.
   bool enable_remote_write_receiver = false;
   // --web.enable-admin-api: serve /api/v1/admin/tsdb/*.
