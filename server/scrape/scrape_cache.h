@@ -1,0 +1,107 @@
+// ScrapeCache: what one target's scrape loop remembers between scrapes.
+//
+//   cache.BeginScrape();
+//   ScrapeCache::Entry* e = cache.Find(series_text);   // raw `name{...}`
+//   if (e == nullptr) e = cache.Insert(series_text, std::move(final_labels));
+//   ... append with e->ref, then cache.Seen(e) ...
+//   cache.ForEachStale([&](ScrapeCache::Entry& gone) { append stale NaN });
+//   cache.EndScrape(/*flush=*/true);
+//
+// Series are keyed by their text exactly as the target wrote it, so a
+// steady-state scrape finds each line's final label set and storage ref
+// without parsing labels, relabeling or hashing a label set (Prometheus'
+// scrapeCache). Staleness: series seen (without an explicit timestamp) in
+// the previous scrape but not in this one are "stale". Metadata (TYPE, HELP,
+// UNIT per metric family) is kept for the API.
+//
+// Thread-safety: the series part is used by the scrape loop alone; the
+// metadata methods are thread-safe (the API reads them).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/scrape/textparse/parser.h"
+#include "tsdb/labels.h"
+#include "tsdb/storage.h"
+
+namespace pharos::server::scrape {
+
+class ScrapeCache {
+ public:
+  struct Entry {
+    tsdb::SeriesRef ref = 0;
+    tsdb::Labels labels;    // final labels (empty when dropped)
+    bool dropped = false;   // dropped by metric relabeling
+    uint64_t last_iter = 0;
+  };
+
+  struct Metadata {
+    std::string metric;
+    MetricType type = MetricType::kUnknown;
+    std::string help;
+    std::string unit;
+  };
+
+  ScrapeCache() = default;
+  ScrapeCache(const ScrapeCache&) = delete;
+  ScrapeCache& operator=(const ScrapeCache&) = delete;
+
+  // Starts a scrape iteration.
+  void BeginScrape();
+  // The entry for a series text, or nullptr; marks it seen in this
+  // iteration. Pointers stay valid until EndScrape() evicts the entry.
+  Entry* Find(std::string_view series);
+  Entry* Insert(std::string_view series, tsdb::Labels labels, bool dropped);
+  // Tracks `e` for staleness in this iteration.
+  void Seen(Entry* e) { cur_.push_back(e); }
+  // Calls fn for every entry tracked in the previous iteration and not seen
+  // in this one.
+  void ForEachStale(const std::function<void(Entry&)>& fn);
+  // Ends the iteration. `flush` (a successful, non-empty scrape) evicts
+  // entries not seen in it, and metadata unseen for 10 iterations.
+  void EndScrape(bool flush);
+
+  // Every entry tracked for staleness by the last completed iteration.
+  const std::vector<Entry*>& LastSeen() const { return prev_; }
+  size_t size() const { return series_.size(); }
+
+  void SetType(std::string_view metric, MetricType type);
+  void SetHelp(std::string_view metric, std::string_view help);
+  void SetUnit(std::string_view metric, std::string_view unit);
+  // Sorted by metric name.
+  std::vector<Metadata> ListMetadata() const;
+  // The metadata of one metric family; false when unknown.
+  bool GetMetadata(std::string_view metric, Metadata* out) const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return tsdb::HashBytes(s.data(), s.size()); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  };
+  struct MetaEntry {
+    Metadata meta;
+    uint64_t last_iter = 0;
+  };
+  MetaEntry& Meta(std::string_view metric);  // REQUIRES: meta_mu_ held
+
+  uint64_t iter_ = 0;
+  size_t seen_ = 0;  // distinct entries seen in this iteration
+  std::unordered_map<std::string, Entry, Hash, Eq> series_;
+  std::vector<Entry*> cur_;
+  std::vector<Entry*> prev_;
+
+  mutable std::mutex meta_mu_;
+  std::unordered_map<std::string, MetaEntry, Hash, Eq> meta_;  // GUARDED_BY(meta_mu_)
+};
+
+}  // namespace pharos::server::scrape
