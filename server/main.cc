@@ -27,6 +27,7 @@
 #include "server/logger.h"
 #include "server/remote/write_handler.h"
 #include "server/router.h"
+#include "server/scrape/scrape_manager.h"
 #include "server/tsdb_bench.h"
 #include "rules/rule_unit_tests.h"
 #include "server/units.h"
@@ -161,10 +162,18 @@ int RunServer(const Flags& flags) {
   log.Info("TSDB started");
 
   app.SetDb(db->get());
+  Logger scrape_log = log.With({{"component", "scrape manager"}});
+  scrape::ScrapeManager scrape_manager(
+      {.storage = db->get(), .log = &scrape_log, .user_agent = "Pharos/" + build.version});
+  reloader.Register("scrape", [&scrape_manager](const Config& c) {
+    return scrape_manager.ApplyConfig(c);
+  });
+  app.targets.Set(std::shared_ptr<TargetsProvider>(&scrape_manager, [](TargetsProvider*) {}));
   if (have_config_file) {
     if (Status s = reloader.Reload(); !s.ok()) {
       log.Error("Error loading config", {{"err", s.message()}});
       (*http)->Stop();
+      scrape_manager.Stop();
       app.SetDb(nullptr);
       (*db)->Close().IgnoreError();
       return 1;
@@ -177,6 +186,9 @@ int RunServer(const Flags& flags) {
   log.Warn("Received an OS signal, exiting gracefully...", {{"signal", SignalName(sig)}});
   ready.store(false, std::memory_order_release);
 
+  log.Info("Stopping scrape manager...");
+  app.targets.Set(nullptr);
+  scrape_manager.Stop();
   log.Info("Stopping web handler...");
   (*http)->Stop();
   app.SetDb(nullptr);
