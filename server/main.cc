@@ -25,9 +25,12 @@
 #include "server/health_handlers.h"
 #include "server/http_server.h"
 #include "server/logger.h"
+#include "server/metrics/registry.h"
+#include "server/metrics/server_metrics.h"
 #include "server/remote/write_handler.h"
 #include "server/router.h"
 #include "server/scrape/scrape_manager.h"
+#include "server/telemetry_routes.h"
 #include "server/tsdb_bench.h"
 #include "rules/rule_unit_tests.h"
 #include "server/units.h"
@@ -133,6 +136,10 @@ int RunServer(const Flags& flags) {
   Reloader reloader(flags.config_file, log);
   RegisterReloadHandlers(router, reloader, flags.enable_lifecycle);
   app.config.Set(std::make_shared<ReloaderConfigProvider>(reloader));
+  metrics::Registry registry;
+  metrics::ServerMetrics server_metrics(registry, build, [&app] { return app.db(); });
+  RegisterTelemetryRoutes(router, app, registry);
+  router.SetObserver(server_metrics.HttpObserver());
   RemoteWriteStats remote_write_stats;
   RegisterRemoteWrite(router, app, remote_write_stats);
 

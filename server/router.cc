@@ -22,7 +22,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 void Router::Handle(std::string method, std::string_view pattern, Handler handler, Lane lane) {
   assert(!pattern.empty() && pattern[0] == '/');
-  Entry entry{std::move(method), {}, std::move(handler), lane};
+  Entry entry{std::move(method), std::string(pattern), {}, std::move(handler), lane};
   for (std::string_view s : Split(pattern)) entry.segments.emplace_back(s);
   routes_.push_back(std::move(entry));
 }
@@ -64,6 +64,14 @@ Lane Router::LaneFor(std::string_view method, std::string_view path) const {
   return get_fallback != nullptr ? get_fallback->lane : Lane::kFast;
 }
 
+Response Router::Run(const Entry& route, const Request& request) const {
+  if (!observer_) return route.handler(request);
+  auto start = std::chrono::steady_clock::now();
+  Response res = route.handler(request);
+  observer_(route.pattern, res, std::chrono::steady_clock::now() - start);
+  return res;
+}
+
 Response Router::Route(Request request) const {
   HttpFields params;
   const Entry* get_fallback = nullptr;
@@ -73,7 +81,7 @@ Response Router::Route(Request request) const {
     if (!Match(route, request.path, &params)) continue;
     if (route.method == request.method) {
       request.path_params = std::move(params);
-      return route.handler(request);
+      return Run(route, request);
     }
     if (request.method == "HEAD" && route.method == "GET" && get_fallback == nullptr) {
       get_fallback = &route;
@@ -86,7 +94,7 @@ Response Router::Route(Request request) const {
   }
   if (get_fallback != nullptr) {
     request.path_params = std::move(get_params);
-    return get_fallback->handler(request);
+    return Run(*get_fallback, request);
   }
   if (!allow.empty()) {
     Response res = Response::Text(405, "Method Not Allowed\n");

@@ -21,10 +21,15 @@
 // handlers on a separate, bounded pool so they never hold up health checks
 // and other cheap requests.
 //
-// Thread-safety: register every route before the first Route(); after that,
-// Route() and LaneFor() may be called concurrently.
+// An observer set with SetObserver() sees every request a route answered,
+// with the route's pattern ("/api/v1/label/:name/values"), the response and
+// the handler's run time: the server's request metrics hang off it.
+//
+// Thread-safety: register every route (and the observer) before the first
+// Route(); after that, Route() and LaneFor() may be called concurrently.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -39,6 +44,8 @@ enum class Lane { kFast, kQuery };
 class Router {
  public:
   using Handler = std::function<Response(const Request&)>;
+  using Observer = std::function<void(std::string_view pattern, const Response& response,
+                                      std::chrono::steady_clock::duration elapsed)>;
 
   // Registers `handler` for `method` ("GET", "POST", ...) on `pattern`.
   // REQUIRES: `pattern` starts with '/'.
@@ -52,9 +59,14 @@ class Router {
   // Runs the matching handler, or answers 404/405 itself.
   Response Route(Request request) const;
 
+  // Called after each handler returns (not for 404/405 answers). Must be
+  // thread-safe.
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
  private:
   struct Entry {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;  // pattern split on '/'
     Handler handler;
     Lane lane = Lane::kFast;
@@ -64,7 +76,11 @@ class Router {
   // segments.
   static bool Match(const Entry& route, std::string_view path, HttpFields* params);
 
+  // Runs `route`'s handler and tells the observer.
+  Response Run(const Entry& route, const Request& request) const;
+
   std::vector<Entry> routes_;
+  Observer observer_;
 };
 
 }  // namespace pharos::server
