@@ -26,6 +26,7 @@
 #include "server/http_server.h"
 #include "server/logger.h"
 #include "server/metrics/registry.h"
+#include "server/metrics/remote_write_collector.h"
 #include "server/metrics/server_metrics.h"
 #include "server/remote/write_handler.h"
 #include "server/router.h"
@@ -142,6 +143,7 @@ int RunServer(const Flags& flags) {
   router.SetObserver(server_metrics.HttpObserver());
   RemoteWriteStats remote_write_stats;
   RegisterRemoteWrite(router, app, remote_write_stats);
+  registry.AddCollector(metrics::RemoteWriteCollector(remote_write_stats));
 
   HttpServerOptions http_options;
   http_options.listen_address = flags.listen_address;

@@ -15,7 +15,7 @@ namespace {
 
 Response Disabled() {
   Response res = Response::Text(
-      503, R"({"status":"error","errorType":"unavailable","error":"admin APIs disabled"})");
+      500, R"({"status":"error","errorType":"unavailable","error":"admin APIs disabled"})");
   res.content_type = "application/json";
   return res;
 }

@@ -12,7 +12,8 @@
 //                     Pharos' snapshot always includes the head, whose
 //                     samples are already in the same database.
 //
-// Without --web.enable-admin-api each answers 503
+// Without --web.enable-admin-api each answers 500 (Prometheus 2.42's code,
+// despite the error type)
 // {"status":"error","errorType":"unavailable","error":"admin APIs disabled"}.
 // Errors otherwise use the API's table (server/api/api_errors.h).
 //

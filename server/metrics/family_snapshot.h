@@ -25,7 +25,7 @@ struct MetricSample {
   // Appended to the family name: "" for counters and gauges; "_bucket",
   // "_sum", "_count" for histograms.
   std::string suffix;
-  // In exposition order ("le" last for buckets).
+  // In exposition order: by name ("le" last for buckets).
   LabelPairs labels;
   double value = 0;
 };

@@ -14,30 +14,41 @@ LabelPairs Zip(const std::vector<std::string>& names, const std::vector<std::str
   for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
     out.emplace_back(names[i], values[i]);
   }
+  // client_golang writes labels in name order, whatever order they were
+  // declared in.
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 std::string FormatBound(double b) { return FormatSampleValue(b); }
 
+// The children of `f` with their labels, ordered as client_golang orders
+// them: by label values in label-name order.
+template <typename M>
+std::vector<std::pair<LabelPairs, const M*>> Children(const Family<M>& f) {
+  std::vector<std::pair<LabelPairs, const M*>> out;
+  f.ForEach([&](const std::vector<std::string>& values, const M& m) {
+    out.emplace_back(Zip(f.label_names(), values), &m);
+  });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
 void Snap(const Family<Counter>& f, FamilySnapshot* out) {
   out->type = MetricType::kCounter;
-  f.ForEach([&](const std::vector<std::string>& values, const Counter& c) {
-    out->samples.push_back({"", Zip(f.label_names(), values), c.Value()});
-  });
+  for (auto& [labels, c] : Children(f)) out->samples.push_back({"", labels, c->Value()});
 }
 
 void Snap(const Family<Gauge>& f, FamilySnapshot* out) {
   out->type = MetricType::kGauge;
-  f.ForEach([&](const std::vector<std::string>& values, const Gauge& g) {
-    out->samples.push_back({"", Zip(f.label_names(), values), g.Value()});
-  });
+  for (auto& [labels, g] : Children(f)) out->samples.push_back({"", labels, g->Value()});
 }
 
 void Snap(const Family<Histogram>& f, FamilySnapshot* out) {
   out->type = MetricType::kHistogram;
-  f.ForEach([&](const std::vector<std::string>& values, const Histogram& h) {
-    LabelPairs labels = Zip(f.label_names(), values);
-    Histogram::Snapshot s = h.Read();
+  for (auto& [labels, h] : Children(f)) {
+    Histogram::Snapshot s = h->Read();
     for (size_t i = 0; i <= s.bounds.size(); ++i) {
       LabelPairs with_le = labels;
       with_le.emplace_back("le", i < s.bounds.size() ? FormatBound(s.bounds[i]) : "+Inf");
@@ -45,7 +56,7 @@ void Snap(const Family<Histogram>& f, FamilySnapshot* out) {
     }
     out->samples.push_back({"_sum", labels, s.sum});
     out->samples.push_back({"_count", labels, static_cast<double>(s.count)});
-  });
+  }
 }
 
 }  // namespace

@@ -109,10 +109,11 @@ TEST_F(TelemetryE2e, MetricsPassPromtoolCheck) {
   ASSERT_EQ(res.status, 200);
   EXPECT_EQ(res.Header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   for (const char* want :
-       {"pharos_build_info{version=", "pharos_http_requests_total{handler=\"/api/v1/query\",code=\"200\"}",
+       {"pharos_build_info{branch=", "pharos_http_requests_total{code=\"200\",handler=\"/api/v1/query\"}",
         "pharos_http_request_duration_seconds_bucket{handler=\"/api/v1/query\",le=\"+Inf\"}",
         "\npharos_tsdb_head_series 2\n", "\nprocess_resident_memory_bytes ",
-        "\npharos_tsdb_out_of_order_samples_total 0\n"}) {
+        "\npharos_tsdb_out_of_order_samples_total 0\n",
+        "\npharos_remote_write_requests_total 0\n"}) {
     EXPECT_NE(res.body.find(want), std::string::npos) << want;
   }
   std::string path = *dir_ + "/metrics.txt";

@@ -54,7 +54,7 @@ TEST_F(Admin, DisabledAnswersUnavailable) {
   options_.enabled = false;
   for (auto fn : {HandleDeleteSeries, HandleCleanTombstones, HandleSnapshot}) {
     Response res = fn(*db_, options_, Post("/x"));
-    EXPECT_EQ(res.status, 503);
+    EXPECT_EQ(res.status, 500);
     EXPECT_EQ(res.body,
               R"({"status":"error","errorType":"unavailable","error":"admin APIs disabled"})");
   }

@@ -36,9 +36,9 @@ TEST(Registry, LabelledFamiliesSortedAndEscaped) {
   EXPECT_EQ(r.Expose(),
             "# HELP pharos_req_total Requests.\n"
             "# TYPE pharos_req_total counter\n"
-            "pharos_req_total{handler=\"/a\",code=\"500\"} 2\n"
-            "pharos_req_total{handler=\"/b\",code=\"200\"} 1\n"
-            "pharos_req_total{handler=\"/q\\\"\\\\\\n\",code=\"200\"} 1\n");
+            "pharos_req_total{code=\"200\",handler=\"/b\"} 1\n"
+            "pharos_req_total{code=\"200\",handler=\"/q\\\"\\\\\\n\"} 1\n"
+            "pharos_req_total{code=\"500\",handler=\"/a\"} 2\n");
 }
 
 TEST(Registry, HistogramBucketsAreCumulative) {
