@@ -130,6 +130,12 @@ class DbImpl final : public Db {
   // Serialises maintenance rounds (background thread, Close, DeleteSeries).
   std::mutex maintain_mu_;
   int64_t last_checkpoint_ms_ = 0;  // GUARDED_BY(maintain_mu_)
+  uint64_t samples_at_checkpoint_ = 0;  // GUARDED_BY(maintain_mu_)
+  // Samples committed since then that wake maintenance early, so sealed
+  // chunks do not pile up in memory during a fast backfill.
+  static constexpr uint64_t kWakeMaintenanceEverySamples = 2'000'000;
+  static constexpr uint64_t kCheckpointMinSamples = 2'000'000;
+  std::atomic<uint64_t> samples_at_wake_{0};
 
   std::mutex partitions_mu_;
   std::set<int64_t> partitions_;  // GUARDED_BY(partitions_mu_)

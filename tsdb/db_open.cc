@@ -70,7 +70,10 @@ Status DbImpl::OpenStorage() {
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.max_background_jobs = 2;
-  dbo.max_total_wal_size = 256 << 20;
+  // RocksDB's own log files live until every column family with writes in
+  // them has flushed; a small cap flushes the quiet ones (head, index)
+  // early so a fast ingest does not leave hundreds of MB of logs on disk.
+  dbo.max_total_wal_size = 64 << 20;
   // Memtables are the largest fixed cost in memory: cap them all together
   // (RocksDB flushes the biggest when the total is exceeded).
   dbo.db_write_buffer_size = 64 << 20;

@@ -1,6 +1,7 @@
 // Background work that moves data out of the head: persisting sealed chunks,
 // closing partitions, checkpointing open chunks and truncating the WAL,
 // garbage-collecting series that stopped.
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -25,8 +26,20 @@ Status DbImpl::Maintain(bool force_checkpoint) {
   std::lock_guard lock(maintain_mu_);
   if (closed_) return FailedPreconditionError("storage is closed");
   RETURN_IF_ERROR(PersistSealed());
+  const int64_t closed_before = persisted_until_.load();
   RETURN_IF_ERROR(ClosePartitions());
-  if (force_checkpoint || NowMs() - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
+  // Besides the interval: when a partition closed (its chunks are all on
+  // disk, so the WAL behind them can go) and when the WAL has grown long
+  // since the last checkpoint (a backfill writes hours of data a minute).
+  const bool partition_closed = persisted_until_.load() != closed_before;
+  // Long means a few dozen samples per series: a checkpoint rewrites every
+  // open chunk, so it must stay rare for many series, but the WAL of a small
+  // set of series need not grow to gigabytes either.
+  const uint64_t wal_limit =
+      std::max<uint64_t>(kCheckpointMinSamples, 30 * static_cast<uint64_t>(head_->NumSeries()));
+  const bool wal_long = samples_appended_.load() - samples_at_checkpoint_ >= wal_limit;
+  if (force_checkpoint || partition_closed || wal_long ||
+      NowMs() - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
     RETURN_IF_ERROR(Checkpoint());
   }
   RETURN_IF_ERROR(ApplyRetention());
@@ -205,7 +218,13 @@ Status DbImpl::Checkpoint() {
     std::lock_guard lock(commit_mu_);
     replay_from_seq_ = seq + 1;
   }
+  // The range delete hides the old records; dropping the files that hold
+  // only them gives the space back now rather than at some later compaction.
+  const std::string begin = keys::U64Key(0), end = keys::U64Key(seq + 1);
+  rocksdb::Slice b(begin), e(end);
+  RETURN_IF_ERROR(FromRocks(rocksdb::DeleteFilesInRange(db_, cfs_.wal, &b, &e), "dropping WAL files"));
   last_checkpoint_ms_ = NowMs();
+  samples_at_checkpoint_ = samples_appended_.load();
   return Status();
 }
 
