@@ -126,28 +126,7 @@ Status OpenMetricsParser::ParseLabels(std::vector<RawLabel>* out) {
     if (pos_ >= body_.size() || body_[pos_] != '"') {
       return Error("expected label value, got \"" + std::string(TokenAt()) + "\"");
     }
-    ++pos_;
-    size_t vstart = pos_;
-    bool high = false;
-    while (true) {
-      if (pos_ >= body_.size() || body_[pos_] == '\n') {
-        return Error("expected label value, got \"INVALID\"");
-      }
-      char c = body_[pos_];
-      if (c == '"') break;
-      if (c == '\\') {
-        label.escaped = true;
-        ++pos_;
-        if (pos_ >= body_.size() || body_[pos_] == '\n') {
-          return Error("expected label value, got \"INVALID\"");
-        }
-      }
-      if (static_cast<unsigned char>(body_[pos_]) >= 0x80) high = true;
-      ++pos_;
-    }
-    label.value = body_.substr(vstart, pos_ - vstart);
-    ++pos_;
-    if (high && !tsdb::ValidUtf8(label.value)) return Error("invalid UTF-8 label value");
+    RETURN_IF_ERROR(ReadQuotedValue(&label));
     if (out != nullptr) out->push_back(label);
     if (pos_ < body_.size() && body_[pos_] == ',') {
       ++pos_;

@@ -191,4 +191,30 @@ std::string GoQuote(std::string_view s) {
 }
 
 }  // namespace textparse_internal
+Status Parser::ReadQuotedValue(RawLabel* label) {
+  ++pos_;  // the opening quote
+  const size_t start = pos_;
+  bool high = false;
+  while (true) {
+    if (pos_ >= body_.size() || body_[pos_] == '\n') {
+      return Error("expected label value, got \"INVALID\"");
+    }
+    const char c = body_[pos_];
+    if (c == '"') break;
+    if (c == '\\') {
+      label->escaped = true;
+      ++pos_;
+      if (pos_ >= body_.size() || body_[pos_] == '\n') {
+        return Error("expected label value, got \"INVALID\"");
+      }
+    }
+    if (static_cast<unsigned char>(body_[pos_]) >= 0x80) high = true;
+    ++pos_;
+  }
+  label->value = body_.substr(start, pos_ - start);
+  ++pos_;  // the closing quote
+  if (high && !tsdb::ValidUtf8(label->value)) return Error("invalid UTF-8 label value");
+  return Status();
+}
+
 }  // namespace pharos::server::scrape

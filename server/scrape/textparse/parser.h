@@ -106,6 +106,11 @@ class Parser {
   // `message (line N)` for the current line.
   Status Error(std::string_view message) const;
 
+  // At the opening quote of a label value: reads the value (escapes left in
+  // place and flagged in label->escaped) and moves past the closing quote.
+  // Both exposition formats quote label values the same way.
+  Status ReadQuotedValue(RawLabel* label);
+
   std::string_view body_;
   size_t pos_ = 0;   // next byte to read
   int line_ = 0;     // 1-based number of the current line
