@@ -139,7 +139,15 @@ int RunServer(const Flags& flags) {
   app.config.Set(std::make_shared<ReloaderConfigProvider>(reloader));
   metrics::Registry registry;
   metrics::ServerMetrics server_metrics(registry, build, [&app] { return app.db(); });
-  RegisterTelemetryRoutes(router, app, registry);
+  RegisterTelemetryRoutes(router, app, registry, [&reloader] {
+    std::shared_ptr<const Config> config = reloader.current();
+    return config ? config->global.external_labels : tsdb::Labels();
+  });
+  reloader.SetObserver([&server_metrics](bool ok, int64_t last_success_ms) {
+    server_metrics.config_last_reload_successful.Set(ok ? 1 : 0);
+    server_metrics.config_last_reload_success_timestamp_seconds.Set(
+        static_cast<double>(last_success_ms) / 1000);
+  });
   router.SetObserver(server_metrics.HttpObserver());
   RemoteWriteStats remote_write_stats;
   RegisterRemoteWrite(router, app, remote_write_stats);

@@ -7,13 +7,15 @@
 
 namespace pharos::server {
 
-void RegisterTelemetryRoutes(Router& router, AppState& app, metrics::Registry& registry) {
+void RegisterTelemetryRoutes(Router& router, AppState& app, metrics::Registry& registry,
+                             std::function<tsdb::Labels()> external_labels) {
   router.Handle("GET", "/metrics", [&registry](const Request& r) {
     return metrics::HandleMetrics(registry, r);
   });
 
   FederateOptions federate;
   federate.lookback_delta_ms = app.flags.query_lookback_delta_ms;
+  federate.external_labels = external_labels;
   Router::Handler fed = WhenReady(app, [&app, federate](const Request& r) {
     return HandleFederate(*app.db(), federate, r);
   });
@@ -22,6 +24,7 @@ void RegisterTelemetryRoutes(Router& router, AppState& app, metrics::Registry& r
 
   RemoteReadOptions read;
   read.sample_limit = app.flags.remote_read_sample_limit;
+  read.external_labels = std::move(external_labels);
   router.Handle("POST", "/api/v1/read", WhenReady(app, [&app, read](const Request& r) {
                   return HandleRemoteRead(*app.db(), read, r);
                 }),

@@ -63,8 +63,14 @@ class TelemetryE2e : public ::testing::Test {
       ASSERT_TRUE(app->Commit().ok());
       ASSERT_TRUE((*db)->Close().ok());
     }
+    {
+      FILE* f = std::fopen((*dir_ + "/pharos.yml").c_str(), "w");
+      ASSERT_NE(f, nullptr);
+      std::fputs("global:\n  external_labels:\n    region: eu\n", f);
+      std::fclose(f);
+    }
     auto p = Process::Start(PHAROS_BINARY,
-                            {"--web.listen-address=127.0.0.1:0",
+                            {"--web.listen-address=127.0.0.1:0", "--config.file=" + *dir_ + "/pharos.yml",
                              "--storage.tsdb.path=" + *dir_ + "/data", "--web.enable-admin-api"});
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     process_ = p->release();
@@ -113,7 +119,8 @@ TEST_F(TelemetryE2e, MetricsPassPromtoolCheck) {
         "pharos_http_request_duration_seconds_bucket{handler=\"/api/v1/query\",le=\"+Inf\"}",
         "\npharos_tsdb_head_series 2\n", "\nprocess_resident_memory_bytes ",
         "\npharos_tsdb_out_of_order_samples_total 0\n",
-        "\npharos_remote_write_requests_total 0\n"}) {
+        "\npharos_remote_write_requests_total 0\n",
+        "\npharos_config_last_reload_successful 1\n"}) {
     EXPECT_NE(res.body.find(want), std::string::npos) << want;
   }
   std::string path = *dir_ + "/metrics.txt";
@@ -137,8 +144,8 @@ TEST_F(TelemetryE2e, Federate) {
   ASSERT_EQ(res.status, 200);
   std::string t = std::to_string(now_);
   EXPECT_EQ(res.body, "# TYPE e2e_metric untyped\n"
-                      "e2e_metric{series=\"0\",instance=\"\"} 40 " + t + "\n"
-                      "e2e_metric{series=\"1\",instance=\"\"} 140 " + t + "\n");
+                      "e2e_metric{series=\"0\",instance=\"\",region=\"eu\"} 40 " + t + "\n"
+                      "e2e_metric{series=\"1\",instance=\"\",region=\"eu\"} 140 " + t + "\n");
 }
 
 TEST_F(TelemetryE2e, RemoteReadRoundTrip) {
@@ -164,6 +171,8 @@ TEST_F(TelemetryE2e, RemoteReadRoundTrip) {
   ASSERT_EQ(resp.results(0).timeseries_size(), 2);
   for (int i = 0; i < 2; ++i) {
     const auto& ts = resp.results(0).timeseries(i);
+    ASSERT_EQ(ts.labels_size(), 3);  // the external label merged in
+    EXPECT_EQ(ts.labels(1).name(), "region");
     ASSERT_EQ(ts.samples_size(), 41);
     for (int j = 0; j < 41; ++j) {
       int64_t t = now_ - 600000 + j * 15000;
