@@ -81,6 +81,30 @@ void Register(FlagSet& set, Flags* flags) {
         return Status::Ok();
       },
       [flags] { return std::to_string(flags->remote_read_sample_limit); });
+  set.String("web.external-url",
+             "The URL under which Pharos is externally reachable (for example, if Pharos is "
+             "served via a reverse proxy). Used for generating absolute links back to Pharos "
+             "itself, such as alerts' generatorURL. If omitted, http://<hostname>:<port>/ is "
+             "used.",
+             &flags->web_external_url);
+  set.Duration("rules.alert.for-outage-tolerance",
+               "Max time to tolerate Pharos outage for restoring \"for\" state of alert.",
+               &flags->rules_alert_for_outage_tolerance_ms);
+  set.Duration("rules.alert.for-grace-period",
+               "Minimum duration between alert and restored \"for\" state. This is maintained "
+               "only for alerts with configured \"for\" time greater than grace period.",
+               &flags->rules_alert_for_grace_period_ms);
+  set.Duration("rules.alert.resend-delay",
+               "Minimum amount of time to wait before resending an alert to Alertmanager.",
+               &flags->rules_alert_resend_delay_ms);
+  set.Custom(
+      "alertmanager.notification-queue-capacity",
+      "The capacity of the queue for pending Alertmanager notifications.", "<int>",
+      [flags](std::string_view v) {
+        ASSIGN_OR_RETURN(flags->alertmanager_notification_queue_capacity, ParsePositiveInt(v));
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->alertmanager_notification_queue_capacity); });
   set.Duration("query.timeout", "Maximum time a query may take before being aborted.",
                &flags->query_timeout_ms);
   set.Custom(

@@ -41,6 +41,20 @@ struct Flags {
   // --storage.remote.read-sample-limit: most samples one remote read
   // request may return; 0 is no limit.
   int64_t remote_read_sample_limit = 50'000'000;
+  // --web.external-url: the URL Pharos is reachable at, for links back to
+  // it (alerts' generatorURL). "" derives http://<hostname>:<port>/.
+  std::string web_external_url;
+  // --rules.alert.for-outage-tolerance: the longest outage after which
+  // alerts' `for` state is still restored, in ms.
+  int64_t rules_alert_for_outage_tolerance_ms = 3600LL * 1000;
+  // --rules.alert.for-grace-period: the least time between a restart and a
+  // restored alert firing, for alerts whose `for` is longer, in ms.
+  int64_t rules_alert_for_grace_period_ms = 600LL * 1000;
+  // --rules.alert.resend-delay: the least time between two sends of the
+  // same firing alert to Alertmanager, in ms.
+  int64_t rules_alert_resend_delay_ms = 60LL * 1000;
+  // --alertmanager.notification-queue-capacity: alerts waiting to be sent.
+  int alertmanager_notification_queue_capacity = 10000;
   // --query.timeout: the longest a query may run, in ms.
   int64_t query_timeout_ms = 2LL * 60 * 1000;
   // --query.max-samples: most samples one query may hold in memory.

@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "server/alerting/alerting_collector.h"
+#include "server/alerting/external_url.h"
+#include "server/alerting/rules_service.h"
 #include "server/api/api_routes.h"
 #include "server/app_state.h"
 #include "server/config/check_config.h"
@@ -186,16 +189,50 @@ int RunServer(const Flags& flags) {
     return scrape_manager.ApplyConfig(c);
   });
   app.targets.Set(std::shared_ptr<TargetsProvider>(&scrape_manager, [](TargetsProvider*) {}));
+  Result<std::string> external_url = ExternalUrl(flags.web_external_url, (*http)->address());
+  if (!external_url.ok()) {
+    log.Error("Invalid --web.external-url", {{"err", external_url.status().message()}});
+    (*http)->Stop();
+    scrape_manager.Stop();
+    app.SetDb(nullptr);
+    (*db)->Close().IgnoreError();
+    return 2;
+  }
+  Logger rules_log = log.With({{"component", "rule manager"}});
+  RulesService rules_service({
+      .engine = &app.engine,
+      .appendable = db->get(),
+      .queryable = db->get(),
+      .log = &rules_log,
+      .external_url = *external_url,
+      .resend_delay_ms = flags.rules_alert_resend_delay_ms,
+      .outage_tolerance_ms = flags.rules_alert_for_outage_tolerance_ms,
+      .for_grace_period_ms = flags.rules_alert_for_grace_period_ms,
+      .notification_queue_capacity =
+          static_cast<size_t>(flags.alertmanager_notification_queue_capacity),
+      .user_agent = "Pharos/" + build.version,
+  });
+  reloader.Register("rules", [&rules_service](const Config& c) {
+    return rules_service.ApplyConfig(c);
+  });
+  app.rules.Set(std::shared_ptr<RulesProvider>(&rules_service, [](RulesProvider*) {}));
+  app.alertmanagers.Set(
+      std::shared_ptr<AlertmanagersProvider>(&rules_service, [](AlertmanagersProvider*) {}));
+  registry.AddCollector([&rules_service](std::vector<metrics::FamilySnapshot>* out) {
+    CollectAlertingMetrics(rules_service, out);
+  });
   if (have_config_file) {
     if (Status s = reloader.Reload(); !s.ok()) {
       log.Error("Error loading config", {{"err", s.message()}});
       (*http)->Stop();
+      rules_service.Stop();
       scrape_manager.Stop();
       app.SetDb(nullptr);
       (*db)->Close().IgnoreError();
       return 1;
     }
   }
+  rules_service.Run();
   ready.store(true, std::memory_order_release);
   log.Info("Server is ready to receive web requests.");
 
@@ -206,6 +243,10 @@ int RunServer(const Flags& flags) {
   log.Info("Stopping scrape manager...");
   app.targets.Set(nullptr);
   scrape_manager.Stop();
+  log.Info("Stopping rule manager...");
+  app.rules.Set(nullptr);
+  app.alertmanagers.Set(nullptr);
+  rules_service.Stop();
   log.Info("Stopping web handler...");
   (*http)->Stop();
   app.SetDb(nullptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "promql/parser.h"
 #include "server/api/api_errors.h"
@@ -51,6 +52,8 @@ void WriteRule(JsonWriter& w, const RuleInfo& r) {
   if (r.alerting) {
     w.Key("duration");
     w.GoFloat(r.duration_seconds);
+    w.Key("keepFiringFor");
+    w.GoFloat(r.keep_firing_for_seconds);
   }
   w.Key("labels");
   WriteLabels(w, r.labels);
@@ -75,6 +78,18 @@ void WriteRule(JsonWriter& w, const RuleInfo& r) {
   w.Key("type");
   w.String(r.alerting ? "alerting" : "recording");
   w.EndObject();
+}
+
+// Go's strconv.ParseBool.
+Result<bool> ParseGoBool(std::string_view v) {
+  for (std::string_view t : {"1", "t", "T", "TRUE", "true", "True"}) {
+    if (v == t) return true;
+  }
+  for (std::string_view f : {"0", "f", "F", "FALSE", "false", "False"}) {
+    if (v == f) return false;
+  }
+  return InvalidArgumentError("strconv.ParseBool: parsing \"" + std::string(v) +
+                              "\": invalid syntax");
 }
 
 bool MatchesAll(const std::vector<tsdb::Matcher>& matchers, const tsdb::Labels& labels) {
@@ -223,6 +238,22 @@ Response HandleRules(RulesProvider* rules, const Request& req) {
   if (!type.empty() && type != "alert" && type != "record") {
     return InvalidParamError("type", InvalidArgumentError("not supported value \"" + type + "\""));
   }
+  FormValues form(req);
+  bool exclude_alerts = false;
+  if (std::string_view v = form.Get("exclude_alerts"); !v.empty()) {
+    Result<bool> parsed = ParseGoBool(v);
+    if (!parsed.ok()) return InvalidParamError("exclude_alerts", parsed.status());
+    exclude_alerts = *parsed;
+  }
+  const std::vector<std::string> v_names = form.All("rule_name[]");
+  const std::vector<std::string> v_groups = form.All("rule_group[]");
+  const std::vector<std::string> v_files = form.All("file[]");
+  const std::set<std::string> names(v_names.begin(), v_names.end());
+  const std::set<std::string> groups(v_groups.begin(), v_groups.end());
+  const std::set<std::string> files(v_files.begin(), v_files.end());
+  // Prometheus 2.42 keeps groups a type filter empties; the name filters
+  // (of later versions) drop them.
+  const bool by_name = !names.empty() || !groups.empty() || !files.empty();
   bool want_alerting = type.empty() || type == "alert";
   bool want_recording = type.empty() || type == "record";
   JsonWriter w;
@@ -230,12 +261,17 @@ Response HandleRules(RulesProvider* rules, const Request& req) {
   w.Key("groups");
   w.BeginArray();
   if (rules != nullptr) {
-    for (const RuleGroupInfo& g : rules->RuleGroups()) {
-      std::vector<const RuleInfo*> kept;
-      for (const RuleInfo& r : g.rules) {
-        if (r.alerting ? want_alerting : want_recording) kept.push_back(&r);
+    for (RuleGroupInfo& g : rules->RuleGroups()) {
+      if (!groups.empty() && !groups.count(g.name)) continue;
+      if (!files.empty() && !files.count(g.file)) continue;
+      std::vector<RuleInfo*> kept;
+      for (RuleInfo& r : g.rules) {
+        if (!(r.alerting ? want_alerting : want_recording)) continue;
+        if (!names.empty() && !names.count(r.name)) continue;
+        if (exclude_alerts) r.alerts.clear();
+        kept.push_back(&r);
       }
-      if (!type.empty() && kept.empty()) continue;
+      if (by_name && kept.empty()) continue;
       w.BeginObject();
       w.Key("name");
       w.String(g.name);

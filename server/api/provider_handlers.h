@@ -4,7 +4,8 @@
 //   GET      /api/v1/targets           state=active|dropped|any
 //   GET      /api/v1/targets/metadata  match_target, metric, limit
 //   GET      /api/v1/metadata          metric, limit
-//   GET      /api/v1/rules             type=alert|record
+//   GET      /api/v1/rules             type=alert|record, rule_name[], rule_group[],
+//                                      file[], exclude_alerts
 //   GET      /api/v1/alerts
 //   GET      /api/v1/alertmanagers
 //

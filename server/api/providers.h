@@ -78,6 +78,7 @@ struct RuleInfo {
   std::string name;       // alert name or recorded metric
   std::string query;
   double duration_seconds = 0;  // alerting: `for`
+  double keep_firing_for_seconds = 0;  // alerting: `keep_firing_for`
   tsdb::Labels labels;
   tsdb::Labels annotations;  // alerting only
   std::vector<AlertInfo> alerts;

@@ -207,8 +207,27 @@ TEST_F(ApiHandlers, RulesFromAProvider) {
                       R"("lastEvaluation":"0001-01-01T00:00:00Z"})"),
             std::string::npos)
       << body;
-  EXPECT_EQ(HandleRules(&rules, Get("/api/v1/rules?type=record")).body,
+  // Prometheus 2.42 keeps a group that the type filter empties.
+  EXPECT_NE(HandleRules(&rules, Get("/api/v1/rules?type=record")).body.find(
+                R"({"groups":[{"name":"g","file":"r.yml","rules":[],"interval":15,)"),
+            std::string::npos);
+  // Name filters drop the groups they empty.
+  EXPECT_EQ(HandleRules(&rules, Get("/api/v1/rules?rule_name[]=Other")).body,
             R"({"status":"success","data":{"groups":[]}})");
+  EXPECT_EQ(HandleRules(&rules, Get("/api/v1/rules?rule_group[]=h")).body,
+            R"({"status":"success","data":{"groups":[]}})");
+  EXPECT_EQ(HandleRules(&rules, Get("/api/v1/rules?file[]=s.yml")).body,
+            R"({"status":"success","data":{"groups":[]}})");
+  body = HandleRules(&rules, Get("/api/v1/rules?rule_name[]=Down&rule_group[]=g&file[]=r.yml")).body;
+  EXPECT_NE(body.find(R"("name":"Down","query":"up == 0","duration":60,"keepFiringFor":0,)"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find(R"("activeAt")"), std::string::npos);
+  body = HandleRules(&rules, Get("/api/v1/rules?exclude_alerts=true")).body;
+  EXPECT_NE(body.find(R"("alerts":[],)"), std::string::npos) << body;
+  Response bad = HandleRules(&rules, Get("/api/v1/rules?exclude_alerts=maybe"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"(invalid parameter \"exclude_alerts\")"), std::string::npos) << bad.body;
 }
 
 TEST_F(ApiHandlers, Status) {
