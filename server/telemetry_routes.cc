@@ -9,9 +9,12 @@ namespace pharos::server {
 
 void RegisterTelemetryRoutes(Router& router, AppState& app, metrics::Registry& registry,
                              std::function<tsdb::Labels()> external_labels) {
-  router.Handle("GET", "/metrics", [&registry](const Request& r) {
-    return metrics::HandleMetrics(registry, r);
-  });
+  // Storage statistics walk the head's index, which takes a while with
+  // millions of series: off the fast lane.
+  router.Handle(
+      "GET", "/metrics",
+      [&registry](const Request& r) { return metrics::HandleMetrics(registry, r); },
+      Lane::kQuery);
 
   FederateOptions federate;
   federate.lookback_delta_ms = app.flags.query_lookback_delta_ms;

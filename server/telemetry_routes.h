@@ -10,7 +10,7 @@
 //   RegisterTelemetryRoutes(router, app, registry, [&reloader] { ... });
 //
 // /federate, /api/v1/read and the admin API answer 503 until the server is
-// ready; /federate and /api/v1/read run on the query lane.
+// ready; /metrics, /federate and /api/v1/read run on the query lane.
 //
 // REQUIRES: `app` and `registry` outlive the router.
 #pragma once
