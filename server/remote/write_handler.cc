@@ -121,9 +121,11 @@ class WriteHandler {
 void RegisterRemoteWrite(Router& router, AppState& app, RemoteWriteStats& stats) {
   if (!app.flags.enable_remote_write_receiver) {
     router.Handle("POST", "/api/v1/write", [](const Request&) {
+      // Prometheus 2.42's words (it names the older feature flag; both
+      // spellings enable it there).
       return Response::Text(404,
                             "remote write receiver needs to be enabled with "
-                            "--web.enable-remote-write-receiver\n");
+                            "--enable-feature=remote-write-receiver\n");
     });
     return;
   }

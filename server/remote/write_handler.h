@@ -7,7 +7,7 @@
 // batch: it is validated whole before anything is appended and rolled back
 // on the first refused sample, so a retry never stores a sample twice.
 // Without --web.enable-remote-write-receiver the path answers 404 with
-// Prometheus' hint.
+// Prometheus' text.
 //
 // Thread-safety: the handler may run on many threads at once.
 #pragma once

@@ -209,7 +209,9 @@ TEST(RemoteWriteDisabled, AnswersWithTheFlagToSet) {
   RegisterRemoteWrite(router, app, stats);
   Response res = router.Route(*MakeRequest("POST", "/api/v1/write"));
   EXPECT_EQ(res.status, 404);
-  EXPECT_NE(res.body.find("--web.enable-remote-write-receiver"), std::string::npos);
+  EXPECT_EQ(res.body,
+            "remote write receiver needs to be enabled with "
+            "--enable-feature=remote-write-receiver\n");
 }
 
 }  // namespace
