@@ -31,12 +31,9 @@ class ApiE2e : public ::testing::Test {
                                             "--query.max-concurrency=2"});
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     process_ = p->release();
-    auto line = process_->WaitForStderr("msg=\"Listening on\"", 30s);
-    ASSERT_TRUE(line.ok()) << line.status().ToString();
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(*line, m, std::regex(R"(address=127\.0\.0\.1:(\d+))")));
-    port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    ASSERT_TRUE(process_->WaitForStderr("msg=\"Server is ready", 30s).ok());
+    auto port = WaitUntilServing(*process_, 30s);
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
   }
   static void TearDownTestSuite() {
     if (process_ != nullptr) {

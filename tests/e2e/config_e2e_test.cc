@@ -53,12 +53,9 @@ class ConfigE2E : public ::testing::Test {
     Result<std::unique_ptr<Process>> p = Process::Start(PHAROS_BINARY, Args(std::move(extra)));
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     process_ = std::move(*p);
-    Result<std::string> listening = process_->WaitForStderr("msg=\"Listening on\"", 30s);
-    ASSERT_TRUE(listening.ok()) << listening.status().ToString();
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(*listening, m, std::regex(R"(address=127\.0\.0\.1:(\d+))")));
-    port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    ASSERT_TRUE(process_->WaitForStderr("msg=\"Server is ready to receive web requests.\"", 30s).ok());
+    Result<uint16_t> port = WaitUntilServing(*process_, 30s);
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
   }
 
   HttpResponse Request(const std::string& method, const std::string& target) {

@@ -63,13 +63,9 @@ class Server {
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     if (!p.ok()) return;
     process_ = std::move(*p);
-    auto line = process_->WaitForStderr("msg=\"Listening on\"", 30s);
-    EXPECT_TRUE(line.ok()) << line.status().ToString();
-    if (!line.ok()) return;
-    std::smatch m;
-    EXPECT_TRUE(std::regex_search(*line, m, std::regex(R"(address=127\.0\.0\.1:(\d+))")));
-    port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    EXPECT_TRUE(process_->WaitForStderr("msg=\"Server is ready", 60s).ok());
+    auto port = WaitUntilServing(*process_, 60s);
+    EXPECT_TRUE(port.ok()) << port.status().ToString();
+    if (port.ok()) port_ = *port;
   }
 
   Process& process() { return *process_; }

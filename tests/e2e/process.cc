@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <regex>
 #include <cstring>
 
 namespace pharos::e2e {
@@ -174,6 +175,17 @@ std::vector<std::string> Process::StderrLines() const {
     start = nl + 1;
   }
   return lines;
+}
+
+Result<uint16_t> WaitUntilServing(Process& pharos, std::chrono::milliseconds timeout) {
+  ASSIGN_OR_RETURN(std::string line, pharos.WaitForStderr("msg=\"Listening on\"", timeout));
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex(R"(address=127\.0\.0\.1:(\d+))"))) {
+    return Status(StatusCode::kInternal, "no address in: " + line);
+  }
+  const uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  RETURN_IF_ERROR(pharos.WaitForStderr("msg=\"Server is ready", timeout).status());
+  return port;
 }
 
 }  // namespace pharos::e2e

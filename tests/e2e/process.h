@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -78,5 +79,9 @@ class Process {
   int exit_code_ = -1;   // GUARDED_BY(mu_)
   std::thread reader_;
 };
+
+// For a started Pharos: waits for its "Listening on" log line and then for
+// "Server is ready", each within `timeout`, and returns the port it bound.
+Result<uint16_t> WaitUntilServing(Process& pharos, std::chrono::milliseconds timeout);
 
 }  // namespace pharos::e2e

@@ -165,13 +165,9 @@ class RulesE2E : public ::testing::Test {
     Result<std::unique_ptr<Process>> p = Process::Start(PHAROS_BINARY, args);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     pharos_ = std::move(*p);
-    Result<std::string> listening = pharos_->WaitForStderr("msg=\"Listening on\"", 30s);
-    ASSERT_TRUE(listening.ok()) << listening.status().ToString() << pharos_->Stderr();
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(*listening, m, std::regex(R"(address=127\.0\.0\.1:(\d+))")));
-    port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    ASSERT_TRUE(pharos_->WaitForStderr("msg=\"Server is ready to receive web requests.\"", 30s).ok())
-        << pharos_->Stderr();
+    Result<uint16_t> port = WaitUntilServing(*pharos_, 30s);
+    ASSERT_TRUE(port.ok()) << port.status().ToString() << pharos_->Stderr();
+    port_ = *port;
   }
 
   void StopPharos(int sig = SIGTERM) {
