@@ -13,6 +13,7 @@
 
 #include "tests/e2e/http_client.h"
 #include "tests/e2e/process.h"
+#include "tests/e2e/suite_server.h"
 
 namespace pharos::e2e {
 namespace {
@@ -24,27 +25,16 @@ const char kForm[] = "application/x-www-form-urlencoded";
 class ApiE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "pharos-api-e2e-XXXXXX").string();
-    dir_ = new std::string(mkdtemp(tmpl.data()));
-    auto p = Process::Start(PHAROS_BINARY, {"--web.listen-address=127.0.0.1:0",
-                                            "--storage.tsdb.path=" + *dir_ + "/data",
-                                            "--query.max-concurrency=2"});
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    process_ = p->release();
-    auto port = WaitUntilServing(*process_, 30s);
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
+    server_ = new SuiteServer("pharos-api-e2e");
+    Status st = server_->Start(PHAROS_BINARY, {"--storage.tsdb.path=" + server_->dir() + "/data",
+                                               "--query.max-concurrency=2"});
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    port_ = server_->port();
   }
   static void TearDownTestSuite() {
-    if (process_ != nullptr) {
-      process_->Signal(SIGTERM).IgnoreError();
-      auto code = process_->Wait(30s);
-      EXPECT_TRUE(code.ok() && *code == 0);
-      delete process_;
-    }
-    std::error_code ec;
-    if (dir_ != nullptr) std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
+    Result<int> code = server_->Stop();
+    EXPECT_TRUE(code.ok() && *code == 0);
+    delete server_;
   }
 
   static HttpResponse Send(const std::string& method, const std::string& target,
@@ -76,8 +66,7 @@ class ApiE2e : public ::testing::Test {
   }
   static std::string Url() { return "http://127.0.0.1:" + std::to_string(port_); }
 
-  static inline std::string* dir_ = nullptr;
-  static inline Process* process_ = nullptr;
+  static inline SuiteServer* server_ = nullptr;
   static inline uint16_t port_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "server/remote/remote.pb.h"
 #include "tests/e2e/http_client.h"
 #include "tests/e2e/process.h"
+#include "tests/e2e/suite_server.h"
 #include "tsdb/db.h"
 
 namespace pharos::e2e {
@@ -41,9 +42,8 @@ double Value(int64_t t, int i) {
 class TelemetryE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "pharos-telemetry-e2e-XXXXXX").string();
-    dir_ = new std::string(mkdtemp(tmpl.data()));
+    server_ = new SuiteServer("pharos-telemetry-e2e");
+    dir_ = &server_->dir();
     // Two series, a sample every 15 s over the last 10 minutes.
     now_ = NowMs() / 1000 * 1000;
     NowMsAtStart() = now_;
@@ -69,25 +69,16 @@ class TelemetryE2e : public ::testing::Test {
       std::fputs("global:\n  external_labels:\n    region: eu\n", f);
       std::fclose(f);
     }
-    auto p = Process::Start(PHAROS_BINARY,
-                            {"--web.listen-address=127.0.0.1:0", "--config.file=" + *dir_ + "/pharos.yml",
-                             "--storage.tsdb.path=" + *dir_ + "/data", "--web.enable-admin-api"});
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    process_ = p->release();
-    auto port = WaitUntilServing(*process_, 30s);
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
+    Status st = server_->Start(PHAROS_BINARY, {"--config.file=" + *dir_ + "/pharos.yml",
+                                               "--storage.tsdb.path=" + *dir_ + "/data",
+                                               "--web.enable-admin-api"});
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    port_ = server_->port();
   }
   static void TearDownTestSuite() {
-    if (process_ != nullptr) {
-      process_->Signal(SIGTERM).IgnoreError();
-      auto code = process_->Wait(30s);
-      EXPECT_TRUE(code.ok() && *code == 0);
-      delete process_;
-    }
-    std::error_code ec;
-    if (dir_ != nullptr) std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
+    Result<int> code = server_->Stop();
+    EXPECT_TRUE(code.ok() && *code == 0);
+    delete server_;
   }
 
   static HttpResponse Send(const std::string& method, const std::string& target,
@@ -100,8 +91,8 @@ class TelemetryE2e : public ::testing::Test {
     return res.ok() ? *res : HttpResponse{};
   }
 
-  static inline std::string* dir_ = nullptr;
-  static inline Process* process_ = nullptr;
+  static inline SuiteServer* server_ = nullptr;
+  static inline const std::string* dir_ = nullptr;  // server_->dir()
   static inline uint16_t port_ = 0;
   static inline int64_t now_ = 0;
 };
