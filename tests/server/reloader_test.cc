@@ -4,6 +4,7 @@
 #include "server/config/reloader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -22,7 +23,11 @@ class ReloaderTest : public ::testing::Test {
     std::fclose(f);
   }
 
-  std::string path_ = ::testing::TempDir() + "/reloader_test.yml";
+  ~ReloaderTest() override { std::remove(path_.c_str()); }
+
+  // One file per process: ctest runs the tests of this suite in parallel.
+  std::string path_ =
+      ::testing::TempDir() + "/reloader_test_" + std::to_string(getpid()) + ".yml";
   Logger log_{LogLevel::kError, LogFormat::kLogfmt, [](std::string_view) {}, {}};
 };
 
