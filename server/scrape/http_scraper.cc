@@ -149,6 +149,9 @@ class HttpScraper::Impl : public std::enable_shared_from_this<Impl> {
     parser_->body_limit(opts_.body_size_limit > 0 ? opts_.body_size_limit
                                                   : std::numeric_limits<uint64_t>::max());
     buffer_.clear();
+    // Beast reads at most the buffer's free capacity per receive call; a
+    // small buffer turns a megabyte body into hundreds of syscalls.
+    buffer_.reserve(64 * 1024);
     stream_.expires_at(deadline_);
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t n) {
       if (ec == http::error::body_limit) {

@@ -8,25 +8,45 @@ void ScrapeCache::BeginScrape() {
   ++iter_;
   seen_ = 0;
   cur_.clear();
+  order_.clear();
+  next_ = 0;
+}
+
+ScrapeCache::Entry* ScrapeCache::Mark(Entry* e) {
+  if (e->last_iter != iter_) ++seen_;
+  e->last_iter = iter_;
+  order_.push_back(e);
+  return e;
 }
 
 ScrapeCache::Entry* ScrapeCache::Find(std::string_view series) {
-  auto it = series_.find(series);
-  if (it == series_.end()) return nullptr;
-  if (it->second.last_iter != iter_) ++seen_;
-  it->second.last_iter = iter_;
-  return &it->second;
+  Entry* e = nullptr;
+  // Entries and their keys live all over the heap: fetch the ones the
+  // guess will need a few series ahead (entry first, then its key).
+  if (next_ + 8 < last_order_.size()) __builtin_prefetch(last_order_[next_ + 8]);
+  if (next_ + 4 < last_order_.size()) __builtin_prefetch(last_order_[next_ + 4]->key->data());
+  if (next_ < last_order_.size() && *last_order_[next_]->key == series) {
+    e = last_order_[next_];
+  } else {
+    auto it = series_.find(series);
+    if (it == series_.end()) return nullptr;
+    e = &it->second;
+  }
+  // Predict the series that followed this one last time; an entry not in
+  // the last scrape leaves the guess where it was.
+  if (e->order < last_order_.size() && last_order_[e->order] == e) next_ = e->order + 1;
+  return Mark(e);
 }
 
 ScrapeCache::Entry* ScrapeCache::Insert(std::string_view series, tsdb::Labels labels,
                                         bool dropped) {
   auto [it, inserted] = series_.try_emplace(std::string(series));
-  it->second.labels = std::move(labels);
-  it->second.dropped = dropped;
-  if (inserted || it->second.last_iter != iter_) ++seen_;
-  it->second.last_iter = iter_;
-  if (!inserted) it->second.ref = 0;
-  return &it->second;
+  Entry* e = &it->second;
+  e->labels = std::move(labels);
+  e->dropped = dropped;
+  e->key = &it->first;
+  if (!inserted) e->ref = 0;
+  return Mark(e);
 }
 
 void ScrapeCache::ForEachStale(const std::function<void(Entry&)>& fn) {
@@ -38,6 +58,11 @@ void ScrapeCache::ForEachStale(const std::function<void(Entry&)>& fn) {
 void ScrapeCache::EndScrape(bool flush) {
   prev_.swap(cur_);
   cur_.clear();
+  // Entries in order_ were seen in this iteration, so eviction below keeps
+  // them all.
+  last_order_.swap(order_);
+  order_.clear();
+  for (size_t i = 0; i < last_order_.size(); ++i) last_order_[i]->order = static_cast<uint32_t>(i);
   if (!flush) return;
   if (series_.size() > seen_) {
     for (auto it = series_.begin(); it != series_.end();) {

@@ -10,7 +10,9 @@
 // Series are keyed by their text exactly as the target wrote it, so a
 // steady-state scrape finds each line's final label set and storage ref
 // without parsing labels, relabeling or hashing a label set (Prometheus'
-// scrapeCache). Staleness: series seen (without an explicit timestamp) in
+// scrapeCache). Targets write their series in the same order scrape after
+// scrape, so Find() first tries the entry that followed the previous hit in
+// the last scrape and only hashes when that guess is wrong. Staleness: series seen (without an explicit timestamp) in
 // the previous scrape but not in this one are "stale". Metadata (TYPE, HELP,
 // UNIT per metric family) is kept for the API.
 //
@@ -39,6 +41,8 @@ class ScrapeCache {
     tsdb::Labels labels;    // final labels (empty when dropped)
     bool dropped = false;   // dropped by metric relabeling
     uint64_t last_iter = 0;
+    const std::string* key = nullptr;  // the series text (the map's key)
+    uint32_t order = 0;                // position in the last scrape's order_
   };
 
   struct Metadata {
@@ -93,12 +97,19 @@ class ScrapeCache {
     uint64_t last_iter = 0;
   };
   MetaEntry& Meta(std::string_view metric);  // REQUIRES: meta_mu_ held
+  Entry* Mark(Entry* e);                      // counts e as seen in this iteration
 
   uint64_t iter_ = 0;
   size_t seen_ = 0;  // distinct entries seen in this iteration
   std::unordered_map<std::string, Entry, Hash, Eq> series_;
   std::vector<Entry*> cur_;
   std::vector<Entry*> prev_;
+  // Every entry found or inserted, in body order: this scrape's and the
+  // last one's. `next_` is where the last scrape's order predicts the next
+  // series.
+  std::vector<Entry*> order_;
+  std::vector<Entry*> last_order_;
+  size_t next_ = 0;
 
   mutable std::mutex meta_mu_;
   std::unordered_map<std::string, MetaEntry, Hash, Eq> meta_;  // GUARDED_BY(meta_mu_)
