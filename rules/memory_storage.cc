@@ -56,9 +56,12 @@ class CopiedSeriesSet : public tsdb::SeriesSet {
 class MemoryAppender : public tsdb::Appender {
  public:
   explicit MemoryAppender(MemoryStorage* s) : s_(s) {}
-  Result<tsdb::SeriesRef> Append(tsdb::SeriesRef, const tsdb::Labels& l, int64_t t,
+  Result<tsdb::SeriesRef> Append(tsdb::SeriesRef ref, const tsdb::Labels& l, int64_t t,
                                  double v) override {
-    if (l.empty()) return InvalidArgumentError("empty labelset");
+    // Refs are not resolved here: a ref without labels is unknown.
+    if (l.empty()) {
+      return ref != 0 ? NotFoundError("unknown series ref") : InvalidArgumentError("empty labelset");
+    }
     batch_.push_back({l, {t, v}});
     return tsdb::SeriesRef(l.Hash() | 1);
   }

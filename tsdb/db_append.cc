@@ -26,6 +26,7 @@ class DbAppender final : public Appender {
     Head& head = db_.head();
     MemSeries* s = ref != 0 ? head.Get(ref) : nullptr;
     if (s == nullptr) {
+      if (ref != 0 && labels.empty()) return NotFoundError("unknown series ref");
       RETURN_IF_ERROR(CheckLabels(labels));
       bool created;
       s = head.GetOrCreate(labels, [this] { return db_.NewSeriesId(); }, &created);

@@ -36,9 +36,12 @@ class Appender {
 
   // Adds a sample to the batch. `ref` is a hint from an earlier Append (or
   // 0); `labels` must match it when non-zero. Returns the series ref to use
-  // next time. Errors (kInvalidArgument for bad labels; kOutOfRange for a
-  // sample that is out of order, out of bounds or a duplicate with another
-  // value) reject only this sample; the batch stays usable.
+  // next time. `labels` may be empty with a non-zero ref: the series is then
+  // found by the ref alone, and kNotFound says the storage no longer knows
+  // it (deleted), so the caller must pass its labels. Errors
+  // (kInvalidArgument for bad labels; kOutOfRange for a sample that is out
+  // of order, out of bounds or a duplicate with another value) reject only
+  // this sample; the batch stays usable.
   virtual Result<SeriesRef> Append(SeriesRef ref, const Labels& labels, int64_t t,
                                    double v) = 0;
 

@@ -67,6 +67,43 @@ Status CheckLabelLimits(const tsdb::Labels& lset, const ScrapeLimits& limits) {
   return Status();
 }
 
+// The final label set of the parser's current sample: exposed labels merged
+// with the target's, metric relabeling, then validity and limits. `*keep`
+// is false when relabeling drops the sample.
+Status BuildLabels(const Parser& parser, const tsdb::Labels& target, const AppendOptions& options,
+                   std::vector<tsdb::Label>& scratch, tsdb::Labels* out, bool* keep) {
+  scratch.clear();
+  parser.AppendLabels(&scratch);
+  std::stable_sort(scratch.begin(), scratch.end(),
+                   [](const tsdb::Label& a, const tsdb::Label& b) { return a.name < b.name; });
+  for (size_t i = 1; i < scratch.size(); ++i) {
+    if (scratch[i].name == scratch[i - 1].name) {
+      return InvalidArgumentError("label name \"" + scratch[i].name +
+                                  "\" is not unique: invalid sample");
+    }
+  }
+  MergeTargetLabels(scratch, target, options.honor_labels);
+  std::erase_if(scratch, [](const tsdb::Label& l) { return l.value.empty(); });
+  *keep = true;
+  if (!options.metric_relabel_configs.empty()) {
+    *keep = Relabel(options.metric_relabel_configs, scratch);
+  }
+  if (!*keep) return Status();
+  tsdb::Labels lset(std::move(scratch));
+  scratch = {};
+  if (!lset.Has(tsdb::kMetricName)) {
+    return InvalidArgumentError("missing metric name (__name__ label)");
+  }
+  bool valid = ValidMetricName(lset.MetricName());
+  for (const tsdb::Label& l : lset) valid = valid && tsdb::ValidLabelName(l.name);
+  if (!valid) {
+    return InvalidArgumentError("invalid metric name or label names: " + lset.ToString());
+  }
+  RETURN_IF_ERROR(CheckLabelLimits(lset, options.limits));
+  *out = std::move(lset);
+  return Status();
+}
+
 }  // namespace
 
 void MergeTargetLabels(std::vector<tsdb::Label>& exposed, const tsdb::Labels& target,
@@ -138,50 +175,30 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
 
     ScrapeCache::Entry* entry = cache.Find(parser->series());
     bool is_new = false;
-    if (entry == nullptr) {
-      scratch.clear();
-      parser->AppendLabels(&scratch);
-      std::stable_sort(scratch.begin(), scratch.end(),
-                       [](const tsdb::Label& a, const tsdb::Label& b) { return a.name < b.name; });
-      for (size_t i = 1; i < scratch.size(); ++i) {
-        if (scratch[i].name == scratch[i - 1].name) {
-          err = InvalidArgumentError("label name \"" + scratch[i].name +
-                                     "\" is not unique: invalid sample");
-          break;
-        }
-      }
-      if (!err.ok()) break;
-      MergeTargetLabels(scratch, target, options.honor_labels);
-      std::erase_if(scratch, [](const tsdb::Label& l) { return l.value.empty(); });
+    // Built only while storage does not know the series by its ref.
+    tsdb::Labels lset;
+    if (entry == nullptr || (!entry->dropped && entry->ref == 0)) {
       bool keep = true;
-      if (!options.metric_relabel_configs.empty()) {
-        keep = Relabel(options.metric_relabel_configs, scratch);
-      }
-      if (!keep) {
-        cache.Insert(parser->series(), tsdb::Labels(), /*dropped=*/true);
-        continue;
-      }
-      tsdb::Labels lset(std::move(scratch));
-      scratch = {};
-      if (!lset.Has(tsdb::kMetricName)) {
-        err = InvalidArgumentError("missing metric name (__name__ label)");
-        break;
-      }
-      bool valid = ValidMetricName(lset.MetricName());
-      for (const tsdb::Label& l : lset) valid = valid && tsdb::ValidLabelName(l.name);
-      if (!valid) {
-        err = InvalidArgumentError("invalid metric name or label names: " + lset.ToString());
-        break;
-      }
-      err = CheckLabelLimits(lset, options.limits);
+      err = BuildLabels(*parser, target, options, scratch, &lset, &keep);
       if (!err.ok()) break;
-      entry = cache.Insert(parser->series(), std::move(lset), /*dropped=*/false);
-      is_new = true;
+      if (entry == nullptr) {
+        entry = cache.Insert(parser->series(), /*dropped=*/!keep);
+        is_new = keep;
+      }
+      if (!keep) continue;
     } else if (entry->dropped) {
       continue;
     }
 
-    Result<tsdb::SeriesRef> ref = app.Append(entry->ref, entry->labels, ts, parser->value());
+    Result<tsdb::SeriesRef> ref = app.Append(entry->ref, lset, ts, parser->value());
+    if (!ref.ok() && ref.status().code() == StatusCode::kNotFound) {
+      // Storage no longer knows the ref (the series was deleted): rebuild
+      // the labels from the line.
+      bool keep = true;
+      err = BuildLabels(*parser, target, options, scratch, &lset, &keep);
+      if (!err.ok()) break;
+      ref = app.Append(0, lset, ts, parser->value());
+    }
     if (!ref.ok()) {
       const std::string& m = ref.status().message();
       if (ref.status().code() == StatusCode::kOutOfRange) {
@@ -209,9 +226,11 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
     }
   }
   if (!err.ok()) return err;
+  static const tsdb::Labels kByRef;
   cache.ForEachStale([&](ScrapeCache::Entry& gone) {
-    Result<tsdb::SeriesRef> r = app.Append(gone.ref, gone.labels, t, tsdb::kStaleNaN);
-    if (r.ok()) gone.ref = *r;
+    // A series never stored, or since deleted, has nothing to mark.
+    if (gone.ref == 0) return;
+    app.Append(gone.ref, kByRef, t, tsdb::kStaleNaN).status().IgnoreError();
   });
   cache.EndScrape(/*flush=*/!body.empty());
   return Status();

@@ -17,7 +17,15 @@
 namespace pharos::server::scrape {
 namespace {
 
-// Records appends; refs are 1 + index of the label set.
+// The series every FakeAppender has seen, by ref, as storage keeps them
+// across appenders.
+std::map<tsdb::SeriesRef, std::string>& KnownSeries() {
+  static std::map<tsdb::SeriesRef, std::string> known;
+  return known;
+}
+
+// Records appends; a series' ref is a hash of its labels, and a ref given
+// without labels is resolved as storage resolves it.
 class FakeAppender : public tsdb::Appender {
  public:
   struct Row {
@@ -28,9 +36,17 @@ class FakeAppender : public tsdb::Appender {
   };
   Result<tsdb::SeriesRef> Append(tsdb::SeriesRef ref, const tsdb::Labels& l, int64_t t,
                                  double v) override {
-    rows.push_back({l.ToString(), t, v, ref});
-    auto [it, ins] = refs.try_emplace(l.ToString(), refs.size() + 1);
-    return it->second;
+    std::string series = l.ToString();
+    if (l.empty()) {
+      auto it = KnownSeries().find(ref);
+      if (it == KnownSeries().end()) return NotFoundError("unknown series ref");
+      series = it->second;
+    }
+    rows.push_back({series, t, v, ref});
+    tsdb::SeriesRef out = std::hash<std::string>()(series) | 1;
+    KnownSeries()[out] = series;
+    refs.try_emplace(series, out);
+    return out;
   }
   Status Commit() override { return Status(); }
   Status Rollback() override { return Status(); }
@@ -50,6 +66,26 @@ struct Harness {
     return AppendScrape(body, kText, t, opts, cache, *app, st ? st : &s);
   }
 };
+
+TEST(AppendScrape, RebuildsLabelsWhenStorageForgetsARef) {
+  Harness h;
+  FakeAppender a1;
+  ASSERT_TRUE(h.Scrape("m{a=\"1\"} 1\n", 1000, &a1).ok());
+  KnownSeries().clear();  // as if the series had been deleted
+  FakeAppender a2;
+  AppendStats st;
+  ASSERT_TRUE(h.Scrape("m{a=\"1\"} 2\n", 2000, &a2, &st).ok());
+  ASSERT_EQ(a2.rows.size(), 1u);
+  EXPECT_EQ(a2.rows[0].series, "m{a=\"1\", instance=\"h:1\", job=\"j\"}");
+  EXPECT_EQ(a2.rows[0].v, 2);
+  EXPECT_EQ(a2.rows[0].ref_in, 0u);  // appended anew by labels
+  EXPECT_EQ(st.added, 1);
+  FakeAppender a3;
+  ASSERT_TRUE(h.Scrape("m{a=\"1\"} 3\n", 3000, &a3).ok());
+  ASSERT_EQ(a3.rows.size(), 1u);
+  EXPECT_NE(a3.rows[0].ref_in, 0u);  // the new ref is cached
+  EXPECT_EQ(a3.rows[0].series, "m{a=\"1\", instance=\"h:1\", job=\"j\"}");
+}
 
 TEST(AppendScrape, AddsTargetLabelsAndCachesRefs) {
   Harness h;

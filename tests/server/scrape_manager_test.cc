@@ -29,10 +29,19 @@ class MemoryStorage : public tsdb::Appendable {
   class App : public tsdb::Appender {
    public:
     explicit App(MemoryStorage* s) : s_(s) {}
-    Result<tsdb::SeriesRef> Append(tsdb::SeriesRef, const tsdb::Labels& l, int64_t t,
+    Result<tsdb::SeriesRef> Append(tsdb::SeriesRef ref, const tsdb::Labels& l, int64_t t,
                                    double v) override {
-      rows_.emplace_back(l.ToString(), Point{t, v});
-      return tsdb::SeriesRef{1};
+      std::string series = l.ToString();
+      std::lock_guard<std::mutex> lock(s_->mu_);
+      if (l.empty()) {
+        auto it = s_->by_ref_.find(ref);
+        if (it == s_->by_ref_.end()) return NotFoundError("unknown series ref");
+        series = it->second;
+      }
+      tsdb::SeriesRef out = std::hash<std::string>()(series) | 1;
+      s_->by_ref_[out] = series;
+      rows_.emplace_back(series, Point{t, v});
+      return out;
     }
     Status Commit() override {
       std::lock_guard<std::mutex> lock(s_->mu_);
@@ -55,6 +64,7 @@ class MemoryStorage : public tsdb::Appendable {
  private:
   std::mutex mu_;
   std::map<std::string, std::vector<Point>> series_;
+  std::map<tsdb::SeriesRef, std::string> by_ref_;  // as storage resolves refs
 };
 
 class Fixture {

@@ -40,6 +40,28 @@ TEST(Db, AppendCommitQuery) {
   EXPECT_TRUE(db->Close().ok());
 }
 
+TEST(Db, AppendsByRefAloneAndReportsUnknownRefs) {
+  TempDir dir;
+  auto db = MustOpen(TestOptions(dir.path()));
+  auto app = db->NewAppender();
+  auto ref = app->Append(0, kA, 1000, 1);
+  ASSERT_TRUE(ref.ok());
+  ASSERT_TRUE(app->Commit().ok());
+  app = db->NewAppender();
+  auto again = app->Append(*ref, Labels(), 2000, 2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *ref);
+  auto unknown = app->Append(*ref + 1000, Labels(), 2000, 3);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  // With its labels an unknown ref is only a hint.
+  ASSERT_TRUE(app->Append(*ref + 1000, kB, 2000, 4).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  auto got = ReadAll(*db, {M(MatchType::kEqual, "__name__", "up")});
+  EXPECT_EQ(got[kA.ToString()], (std::vector<Sample>{{1000, 1}, {2000, 2}}));
+  EXPECT_EQ(got[kB.ToString()], (std::vector<Sample>{{2000, 4}}));
+  EXPECT_TRUE(db->Close().ok());
+}
+
 TEST(Db, RollbackDropsBatch) {
   TempDir dir;
   auto db = MustOpen(TestOptions(dir.path()));
