@@ -5,6 +5,7 @@
 // open storage; mark ready; wait for SIGTERM or SIGINT; stop the web
 // listener; close storage. Exit codes: 0 after a clean shutdown, 1 when the
 // listener or storage fails, 2 for bad flags.
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -290,5 +291,11 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace pharos::server
 
 int main(int argc, char** argv) {
+  // Big scrape bodies and response buffers live for one request. glibc's
+  // adaptive threshold would move them into the arenas, where freed ones
+  // stay resident between scrapes (170 MiB while scraping 1 M series);
+  // mapping every block of 4 MiB and more returns them on free. Smaller
+  // ones are reused from the arenas rather than faulted in afresh.
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   return pharos::server::Main(std::vector<std::string>(argv + 1, argv + argc));
 }
