@@ -136,6 +136,14 @@ class Db : public Appendable, public Queryable {
   // (the copy includes the WAL not yet covered by a checkpoint).
   virtual Status Snapshot(const std::string& dir) = 0;
 
+  // Like Snapshot(), but only with what is persisted (Prometheus'
+  // snapshot skip_head): the copy keeps the chunks and index of closed
+  // partitions (those before meta/persisted_until) and leaves out the
+  // head — its series, open-chunk snapshots, WAL, and the chunks already
+  // written for partitions still open. Opening the copy shows only samples
+  // older than the persisted bound.
+  virtual Status SnapshotPersisted(const std::string& dir) = 0;
+
   // Compacts every column family fully, so deleted and overwritten data
   // leaves the disk now rather than in some later background compaction.
   virtual Status Compact() = 0;

@@ -43,6 +43,7 @@ class DbImpl final : public Db {
   DbStats Stats() override;
   Status Compact() override;
   Status Snapshot(const std::string& dir) override;
+  Status SnapshotPersisted(const std::string& dir) override;
   uint64_t DiskBytes() override;
 
   // --- used by the appender, querier and maintenance code ---
@@ -108,8 +109,6 @@ class DbImpl final : public Db {
   Status Checkpoint();
   Status ApplyRetention();
   Status DropPartition(int64_t partition);
-  void AddIndexEntries(rocksdb::WriteBatch& batch, const Labels& labels, uint64_t id,
-                       int64_t partition);
 
   DbOptions options_;
   rocksdb::DB* db_ = nullptr;

@@ -84,16 +84,19 @@ Response HandleCleanTombstones(tsdb::Db& db, const AdminOptions& options, const 
 Response HandleSnapshot(tsdb::Db& db, const AdminOptions& options, const Request& request) {
   if (!options.enabled) return Disabled();
   FormValues form(request);
+  bool skip_head = false;
   if (std::string_view skip = form.Get("skip_head"); !skip.empty()) {
     Result<bool> b = ParseGoBool(skip);
     if (!b.ok()) return InvalidParamError("skip_head", b.status());
+    skip_head = *b;
   }
   const std::string name = SnapshotName();
   const std::filesystem::path snapdir = std::filesystem::path(options.data_dir) / "snapshots";
   std::error_code ec;
   std::filesystem::create_directories(snapdir, ec);
   if (ec) return ApiError(InternalError("create snapshot directory: " + ec.message()));
-  if (Status st = db.Snapshot((snapdir / name).string()); !st.ok()) {
+  const std::string dir = (snapdir / name).string();
+  if (Status st = skip_head ? db.SnapshotPersisted(dir) : db.Snapshot(dir); !st.ok()) {
     return ApiError(InternalError("create snapshot: " + st.message()));
   }
   JsonWriter w;

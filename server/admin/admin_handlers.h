@@ -8,9 +8,10 @@
 //   snapshot          Copies the database to <data dir>/snapshots/<name>,
 //                     name = "<UTC time as 20060102T150405Z>-<16 hex digits>";
 //                     200 {"status":"success","data":{"name":"<name>"}}.
-//                     `skip_head` is parsed as Prometheus does (a Go bool);
-//                     Pharos' snapshot always includes the head, whose
-//                     samples are already in the same database.
+//                     `skip_head` (a Go bool, as Prometheus parses it):
+//                     true leaves out the head — samples of partitions not
+//                     yet closed (tsdb::Db::SnapshotPersisted) — as
+//                     Prometheus leaves out what is not yet in a block.
 //
 // Without --web.enable-admin-api each answers 500 (Prometheus 2.42's code,
 // despite the error type)

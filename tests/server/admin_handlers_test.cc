@@ -3,22 +3,20 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
 
 #include "server/admin/admin_handlers.h"
+#include "tests/server/temp_db_test.h"
 #include "tsdb/db.h"
 
 namespace pharos::server {
 namespace {
 
-class Admin : public ::testing::Test {
+class Admin : public TempDbTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pharos_admin_test_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    tsdb::DbOptions options;
-    options.path = dir_ + "/db";
-    options.background = false;
-    db_ = tsdb::Db::Open(options).value();
+    TempDbTest::SetUp();
+    if (HasFatalFailure()) return;
     auto app = db_->NewAppender();
     for (int i = 0; i < 2; ++i) {
       tsdb::Labels l{{"__name__", "m"}, {"i", std::to_string(i)}};
@@ -27,10 +25,6 @@ class Admin : public ::testing::Test {
     ASSERT_TRUE(app->Commit().ok());
     options_.enabled = true;
     options_.data_dir = dir_ + "/db";
-  }
-  void TearDown() override {
-    ASSERT_TRUE(db_->Close().ok());
-    std::filesystem::remove_all(dir_);
   }
   static Request Post(const std::string& target) { return *MakeRequest("POST", target); }
 
@@ -45,8 +39,6 @@ class Admin : public ::testing::Test {
     return n;
   }
 
-  std::string dir_;
-  std::unique_ptr<tsdb::Db> db_;
   AdminOptions options_;
 };
 
@@ -108,6 +100,59 @@ TEST_F(Admin, SnapshotCreatesAnOpenableCopy) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("unable to parse boolean"), std::string::npos);
   EXPECT_EQ(HandleSnapshot(*db_, options_, Post("/x?skip_head=true")).status, 200);
+}
+
+// Opens the snapshot a response names and counts its samples by series.
+std::map<std::string, size_t> SnapshotSamples(const AdminOptions& options, const Response& res) {
+  std::map<std::string, size_t> out;
+  const std::string prefix = R"({"status":"success","data":{"name":")";
+  EXPECT_EQ(res.body.rfind(prefix, 0), 0u) << res.body;
+  if (res.body.rfind(prefix, 0) != 0) return out;
+  tsdb::DbOptions o;
+  o.path = options.data_dir + "/snapshots/" +
+           res.body.substr(prefix.size(), res.body.size() - prefix.size() - 3);
+  o.background = false;
+  auto copy = tsdb::Db::Open(o);
+  EXPECT_TRUE(copy.ok()) << copy.status().ToString();
+  if (!copy.ok()) return out;
+  {
+    auto q = (*copy)->NewQuerier(tsdb::kMinTime, tsdb::kMaxTime).value();
+    auto set = q->Select({}, {tsdb::Matcher::Make(tsdb::MatchType::kRegexMatch, "__name__", ".+")
+                                  .value()});
+    while (set->Next()) {
+      auto it = set->At().Iterator();
+      size_t& n = out[set->At().labels().ToString()];
+      while (it->Next()) ++n;
+    }
+  }
+  EXPECT_TRUE((*copy)->Close().ok());
+  return out;
+}
+
+TEST_F(Admin, SnapshotSkipHeadLeavesOutTheHead) {
+  // Samples at 5 h close the partitions before 4 h (2 h partitions, 1 h
+  // out-of-bounds window): the first ten samples of each series are
+  // persisted, the later ones and the series "late" stay in the head.
+  auto app = db_->NewAppender();
+  for (int i = 0; i < 2; ++i) {
+    tsdb::Labels l{{"__name__", "m"}, {"i", std::to_string(i)}};
+    for (int64_t t = 0; t < 5; ++t) ASSERT_TRUE(app->Append(0, l, 5 * 3600'000 + t * 1000, t).ok());
+  }
+  ASSERT_TRUE(app->Append(0, {{"__name__", "late"}}, 5 * 3600'000, 1).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  ASSERT_TRUE(db_->Maintain().ok());
+
+  std::map<std::string, size_t> with_head =
+      SnapshotSamples(options_, HandleSnapshot(*db_, options_, Post("/x?skip_head=false")));
+  EXPECT_EQ(with_head, (std::map<std::string, size_t>{{"late{}", 1},
+                                                      {R"(m{i="0"})", 15},
+                                                      {R"(m{i="1"})", 15}}));
+  std::map<std::string, size_t> persisted =
+      SnapshotSamples(options_, HandleSnapshot(*db_, options_, Post("/x?skip_head=true")));
+  EXPECT_EQ(persisted, (std::map<std::string, size_t>{{R"(m{i="0"})", 10},
+                                                      {R"(m{i="1"})", 10}}));
+  // The live database is untouched.
+  EXPECT_EQ(Samples("0"), 15u);
 }
 
 }  // namespace

@@ -11,20 +11,17 @@
 #include "server/api/status_handlers.h"
 #include "server/app_state.h"
 #include "server/gzip.h"
+#include "tests/server/temp_db_test.h"
 #include "tsdb/db.h"
 
 namespace pharos::server {
 namespace {
 
-class ApiHandlers : public ::testing::Test {
+class ApiHandlers : public TempDbTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pharos_api_test_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    tsdb::DbOptions options;
-    options.path = dir_ + "/db";
-    options.background = false;
-    db_ = tsdb::Db::Open(options).value();
+    TempDbTest::SetUp();
+    if (HasFatalFailure()) return;
     auto app = db_->NewAppender();
     for (int i = 0; i < 3; ++i) {
       tsdb::Labels l{{"__name__", "up"}, {"job", "j" + std::to_string(i)}};
@@ -36,10 +33,6 @@ class ApiHandlers : public ::testing::Test {
     deps_.engine = &engine_;
     deps_.now_ms = [] { return int64_t{60000}; };
   }
-  void TearDown() override {
-    ASSERT_TRUE(db_->Close().ok());
-    std::filesystem::remove_all(dir_);
-  }
 
   static Request Get(const std::string& target) { return *MakeRequest("GET", target); }
   static Request Post(const std::string& path, std::string body) {
@@ -49,8 +42,6 @@ class ApiHandlers : public ::testing::Test {
     return req;
   }
 
-  std::string dir_;
-  std::unique_ptr<tsdb::Db> db_;
   promql::Engine engine_;
   QueryDeps deps_;
 };

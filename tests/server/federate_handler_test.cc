@@ -5,21 +5,18 @@
 #include <filesystem>
 
 #include "server/federate/federate_handler.h"
+#include "tests/server/temp_db_test.h"
 #include "tsdb/db.h"
 #include "tsdb/sample.h"
 
 namespace pharos::server {
 namespace {
 
-class Federate : public ::testing::Test {
+class Federate : public TempDbTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pharos_federate_test_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    tsdb::DbOptions options;
-    options.path = dir_ + "/db";
-    options.background = false;
-    db_ = tsdb::Db::Open(options).value();
+    TempDbTest::SetUp();
+    if (HasFatalFailure()) return;
     auto app = db_->NewAppender();
     auto add = [&](tsdb::Labels l, int64_t t, double v) {
       ASSERT_TRUE(app->Append(0, l, t, v).ok());
@@ -34,16 +31,10 @@ class Federate : public ::testing::Test {
     ASSERT_TRUE(app->Commit().ok());
     options_.now_ms = [] { return int64_t{600000}; };
   }
-  void TearDown() override {
-    ASSERT_TRUE(db_->Close().ok());
-    std::filesystem::remove_all(dir_);
-  }
   Response Get(const std::string& target) {
     return HandleFederate(*db_, options_, *MakeRequest("GET", target));
   }
 
-  std::string dir_;
-  std::unique_ptr<tsdb::Db> db_;
   FederateOptions options_;
 };
 
