@@ -39,6 +39,17 @@ void Register(FlagSet& set, Flags* flags) {
              &flags->listen_address);
   set.Bool("web.enable-lifecycle", "Enable shutdown and reload via HTTP request.",
            &flags->enable_lifecycle);
+  set.Duration("web.read-timeout",
+               "Maximum duration before timing out read of the request, and closing idle "
+               "connections.",
+               &flags->web_read_timeout_ms);
+  set.Custom(
+      "web.max-connections", "Maximum number of simultaneous connections.", "<int>",
+      [flags](std::string_view v) {
+        ASSIGN_OR_RETURN(flags->web_max_connections, ParsePositiveInt(v));
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->web_max_connections); });
   set.String("storage.tsdb.path", "Base path for metrics storage.", &flags->storage_path);
   set.Duration("storage.tsdb.retention.time",
                "How long to retain samples in storage, as a Prometheus duration "
@@ -81,6 +92,31 @@ void Register(FlagSet& set, Flags* flags) {
         return Status::Ok();
       },
       [flags] { return std::to_string(flags->remote_read_sample_limit); });
+  set.Custom(
+      "storage.remote.read-concurrent-limit",
+      "Maximum number of concurrent remote read calls. 0 means no limit.", "<int>",
+      [flags](std::string_view v) {
+        int n = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
+          return InvalidArgumentError("expected a non-negative integer, got '" +
+                                      std::string(v) + "'");
+        }
+        flags->remote_read_concurrent_limit = n;
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->remote_read_concurrent_limit); });
+  set.Custom(
+      "storage.remote.read-max-bytes-in-frame",
+      "Maximum number of bytes in a single frame for streaming remote read response types "
+      "before marshalling. Note that client might have limit on frame size as well. 1MB as "
+      "recommended by protobuf by default.",
+      "<int>",
+      [flags](std::string_view v) {
+        ASSIGN_OR_RETURN(flags->remote_read_max_bytes_in_frame, ParsePositiveInt(v));
+        return Status::Ok();
+      },
+      [flags] { return std::to_string(flags->remote_read_max_bytes_in_frame); });
   set.String("web.external-url",
              "The URL under which Pharos is externally reachable (for example, if Pharos is "
              "served via a reverse proxy). Used for generating absolute links back to Pharos "

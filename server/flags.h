@@ -34,6 +34,11 @@ struct Flags {
   std::string listen_address = "0.0.0.0:9090";
   // --web.enable-lifecycle: serve POST/PUT /-/reload (else 403).
   bool enable_lifecycle = false;
+  // --web.read-timeout: the longest wait for a whole request, including
+  // an idle kept-alive connection's wait for its next one, in ms.
+  int64_t web_read_timeout_ms = 5LL * 60 * 1000;
+  // --web.max-connections: connections beyond this many are closed.
+  int web_max_connections = 512;
   // --web.enable-remote-write-receiver: accept POST /api/v1/write.
   bool enable_remote_write_receiver = false;
   // --web.enable-admin-api: serve /api/v1/admin/tsdb/*.
@@ -41,6 +46,12 @@ struct Flags {
   // --storage.remote.read-sample-limit: most samples one remote read
   // request may return; 0 is no limit.
   int64_t remote_read_sample_limit = 50'000'000;
+  // --storage.remote.read-concurrent-limit: most remote read requests
+  // served at once (more wait); 0 is no limit.
+  int remote_read_concurrent_limit = 10;
+  // --storage.remote.read-max-bytes-in-frame: the frame size a streamed
+  // remote read answer aims at.
+  int remote_read_max_bytes_in_frame = 1048576;
   // --web.external-url: the URL Pharos is reachable at, for links back to
   // it (alerts' generatorURL). "" derives http://<hostname>:<port>/.
   std::string web_external_url;

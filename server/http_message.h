@@ -8,6 +8,8 @@
 // Thread-safety: values; distinct objects may be used from any thread.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,15 @@ struct Request {
   HttpFields headers;      // as received; names compare case-insensitively
   std::string body;
   std::string remote_address;  // "127.0.0.1:53422"; empty when not from a socket
+
+  // Set by the HTTP server: turns true when the client hangs up (EOF or a
+  // reset on its connection) before the answer is written, as Go cancels a
+  // request's context. A long handler passes it on (promql::QueryOptions::
+  // cancel) so the work stops. Null when not from a socket.
+  std::shared_ptr<const std::atomic<bool>> client_gone;
+  // Seconds the request waited for a handler thread of its lane, set by the
+  // HTTP server (Prometheus' execQueueTime). 0 when not from a socket.
+  double queue_seconds = 0;
 
   // The first header named `name` (any case), or "" when absent.
   std::string_view Header(std::string_view name) const;

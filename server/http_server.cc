@@ -5,6 +5,8 @@
 // posted back to the session's strand.
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +17,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <ctime>
 #include <exception>
@@ -84,10 +88,12 @@ bool IsHttpParseError(const error_code& ec) {
 
 // Turns Beast's message into a Request; a target that does not parse is
 // answered 400.
-Result<Request> ToRequest(http::request<http::string_body>&& msg, const std::string& remote) {
+Result<Request> ToRequest(http::request<http::string_body>&& msg, const std::string& remote,
+                          std::shared_ptr<const std::atomic<bool>> client_gone) {
   Result<Request> req = MakeRequest(std::string(msg.method_string()), msg.target());
   if (!req.ok()) return req;
   req->remote_address = remote;
+  req->client_gone = std::move(client_gone);
   for (const auto& field : msg) {
     req->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
@@ -218,9 +224,12 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = msg.keep_alive();
     bool head = msg.method() == http::verb::head;
     unsigned version = msg.version();  // the parser accepts only 1.0 and 1.1
+    client_gone_ = std::make_shared<std::atomic<bool>>(false);
+    WatchForHangup();
+    auto queued = std::chrono::steady_clock::now();
     asio::post(*shared_->handlers, [self = shared_from_this(), msg = std::move(msg), keep_alive,
-                                    head, version]() mutable {
-      Result<Request> req = ToRequest(std::move(msg), self->remote_);
+                                    head, version, queued]() mutable {
+      Result<Request> req = ToRequest(std::move(msg), self->remote_, self->client_gone_);
       if (!req.ok()) {
         return self->Respond(
             Response::Text(400, "400 Bad Request: " + req.status().message() + "\n"), keep_alive,
@@ -230,14 +239,44 @@ class Session : public std::enable_shared_from_this<Session> {
       if (shared.router->LaneFor(req->method, req->path) == Lane::kQuery) {
         // Slow handlers wait for a query thread without holding this one.
         asio::post(*shared.queries,
-                   [self, req = std::move(*req), keep_alive, head, version]() mutable {
+                   [self, req = std::move(*req), keep_alive, head, version, queued]() mutable {
+                     req.queue_seconds = SecondsSince(queued);
                      self->Respond(RouteRequest(*self->shared_, std::move(req)), keep_alive, head,
                                    version);
                    });
         return;
       }
+      req->queue_seconds = SecondsSince(queued);
       self->Respond(RouteRequest(shared, std::move(*req)), keep_alive, head, version);
     });
+  }
+
+  static double SecondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  }
+
+  // While a handler runs, waits for the socket to turn readable: EOF or an
+  // error means the client hung up, and client_gone_ tells the handler. The
+  // bytes of a pipelined next request end the watch (they stay unread).
+  void WatchForHangup() {
+    watching_ = true;
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        beast::bind_front_handler(&Session::OnReadable, shared_from_this(), client_gone_));
+  }
+
+  void OnReadable(std::shared_ptr<std::atomic<bool>> gone, error_code ec) {
+    if (ec == asio::error::operation_aborted || !watching_ || gone != client_gone_) return;
+    watching_ = false;
+    if (!ec) {
+      char byte;
+      ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) return;  // a pipelined request: the client is still there
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return WatchForHangup();
+      }
+    }
+    gone->store(true, std::memory_order_relaxed);
   }
 
   // Hands a response from a handler thread back to the session's strand.
@@ -250,6 +289,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(Response res, bool keep_alive, bool head, unsigned version) {
     busy_ = true;
+    if (watching_) {
+      // Only the hang-up watch is pending on the socket now.
+      watching_ = false;
+      error_code ec;
+      stream_.socket().cancel(ec);
+    }
     keep_alive = keep_alive && !shared_->Stopping();
     response_.emplace(static_cast<http::status>(res.status), version);
     auto& out = *response_;
@@ -291,6 +336,8 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id_ = 0;
   std::string remote_;
   bool busy_ = false;  // a request is in a handler or being answered
+  bool watching_ = false;  // WatchForHangup()'s wait is pending
+  std::shared_ptr<std::atomic<bool>> client_gone_;  // of the request in the handler
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;

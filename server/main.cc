@@ -160,6 +160,13 @@ int RunServer(const Flags& flags) {
   HttpServerOptions http_options;
   http_options.listen_address = flags.listen_address;
   http_options.query_threads = flags.query_max_concurrency;
+  // As in Go, a read timeout of 0 means none.
+  if (flags.web_read_timeout_ms > 0) {
+    http_options.read_timeout = std::chrono::milliseconds(flags.web_read_timeout_ms);
+  } else {
+    http_options.read_timeout = std::chrono::hours(24 * 365);
+  }
+  http_options.max_connections = flags.web_max_connections;
   http_options.logger = &web_log;
   web_log.Info("Start listening for connections", {{"address", flags.listen_address}});
   Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(http_options, router);

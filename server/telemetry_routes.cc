@@ -27,6 +27,8 @@ void RegisterTelemetryRoutes(Router& router, AppState& app, metrics::Registry& r
 
   RemoteReadOptions read;
   read.sample_limit = app.flags.remote_read_sample_limit;
+  read.max_bytes_in_frame = static_cast<size_t>(app.flags.remote_read_max_bytes_in_frame);
+  read.gate = std::make_shared<ReadGate>(app.flags.remote_read_concurrent_limit);
   read.external_labels = std::move(external_labels);
   router.Handle("POST", "/api/v1/read", WhenReady(app, [&app, read](const Request& r) {
                   return HandleRemoteRead(*app.db(), read, r);

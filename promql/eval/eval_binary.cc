@@ -3,6 +3,7 @@
 // signatures and result label sets are computed once per series (or pair of
 // series), not per step.
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "promql/eval/binary_ops.h"
@@ -175,6 +176,12 @@ Matrix Evaluator::VectorBinop(const BinaryExpr& e, const Matrix& lhs, const Matr
   for (uint32_t j = 0; j < one.size(); ++j) {
     one_by_sig[Signature(one[j].labels, vm)].members.push_back(j);
   }
+  // Prometheus meets a duplicate at the first step that has one, at the
+  // first series (in order) whose group already has a value there.
+  struct Duplicate {
+    int64_t step = INT64_MAX;
+    uint32_t series = 0, earlier = 0;
+  } dup;
   for (auto& [sig, g] : one_by_sig) {
     if (g.members.size() < 2) continue;
     g.owner.assign(nsteps, -1);
@@ -182,18 +189,21 @@ Matrix Evaluator::VectorBinop(const BinaryExpr& e, const Matrix& lhs, const Matr
       for (const Point& p : one[j].points) {
         const int64_t idx = steps_.IndexOf(p.t);
         int32_t& o = g.owner[idx];
-        if (o >= 0 && many_has[idx]) {
-          ThrowExecError("found duplicate series for the match group " +
-                         LabelsString(MatchedLabels(one[j].labels, vm.on, vm.matching_labels)) +
-                         " on the " + (one_to_many ? "left" : "right") +
-                         " hand-side of the operation: [" + LabelsString(one[j].labels) + ", " +
-                         LabelsString(one[o].labels) +
-                         "];many-to-many matching not allowed: matching labels must be unique "
-                         "on one side");
+        if (o >= 0 && many_has[idx] && (idx < dup.step || (idx == dup.step && j < dup.series))) {
+          dup = {idx, j, static_cast<uint32_t>(o)};
         }
-        o = static_cast<int32_t>(j);
+        if (o < 0) o = static_cast<int32_t>(j);
       }
     }
+  }
+  if (dup.step != INT64_MAX) {
+    const tsdb::Labels& l = one[dup.series].labels;
+    ThrowExecError("found duplicate series for the match group " +
+                   LabelsString(MatchedLabels(l, vm.on, vm.matching_labels)) + " on the " +
+                   (one_to_many ? "left" : "right") + " hand-side of the operation: [" +
+                   LabelsString(l) + ", " + LabelsString(one[dup.earlier].labels) +
+                   "];many-to-many matching not allowed: matching labels must be unique "
+                   "on one side");
   }
 
   // "many" series sharing a signature must not collide at a step: one-to-one

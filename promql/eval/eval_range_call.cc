@@ -57,6 +57,8 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
     int64_t touched = 0;
     std::vector<double> step_args(scalars.size());
     for (int64_t i = 0; i < nsteps; ++i) {
+      // Subqueries give millions of steps: stop soon on timeout or cancel.
+      if ((i & 4095) == 4095) ctx_.limits->Check();
       const int64_t ts = steps_.TimeAt(i);
       const int64_t ref = (m.at_ms ? *m.at_ms : ts) - m.offset_ms;
       while (hi < pts.size() && pts[hi].t <= ref) ++hi;

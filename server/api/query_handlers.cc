@@ -26,13 +26,14 @@ std::optional<Response> ApplyTimeout(const FormValues& form, const promql::Engin
   return std::nullopt;
 }
 
-Response QueryAnswer(const promql::QueryResult& result, const FormValues& form) {
+Response QueryAnswer(const promql::QueryResult& result, const FormValues& form,
+                     double queue_seconds) {
   JsonWriter w;
   bool stats = !form.Get("stats").empty();
   WriteQueryData(w, result.value, /*keep_open=*/stats);
   if (stats) {
     w.Key("stats");
-    WriteQueryStats(w, result.stats, 0);
+    WriteQueryStats(w, result.stats, queue_seconds);
     w.EndObject();
   }
   return ApiSuccess(w.Take(), result.warnings);
@@ -72,6 +73,7 @@ Response HandleQuery(const QueryDeps& deps, const Request& req) {
   Result<int64_t> t = ParseTimeParam(form, "time", now);
   if (!t.ok()) return InvalidParamError("time", t.status());
   promql::QueryOptions opts;
+  opts.cancel = req.client_gone.get();
   if (auto err = ApplyTimeout(form, *deps.engine, &opts)) return *err;
   Result<promql::QueryResult> result =
       deps.engine->InstantQuery(*deps.storage, form.Get("query"), *t, opts);
@@ -81,7 +83,7 @@ Response HandleQuery(const QueryDeps& deps, const Request& req) {
     }
     return ApiError(result.status());
   }
-  return QueryAnswer(*result, form);
+  return QueryAnswer(*result, form, req.queue_seconds);
 }
 
 Response HandleQueryRange(const QueryDeps& deps, const Request& req) {
@@ -108,12 +110,13 @@ Response HandleQueryRange(const QueryDeps& deps, const Request& req) {
         "resolution (?step=XX)"));
   }
   promql::QueryOptions opts;
+  opts.cancel = req.client_gone.get();
   if (auto err = ApplyTimeout(form, *deps.engine, &opts)) return *err;
   int64_t step_ms = std::max<int64_t>(1, *step_ns / 1'000'000);
   Result<promql::QueryResult> result =
       deps.engine->RangeQuery(*deps.storage, form.Get("query"), *start, *end, step_ms, opts);
   if (!result.ok()) return ApiError(result.status());
-  return QueryAnswer(*result, form);
+  return QueryAnswer(*result, form, req.queue_seconds);
 }
 
 Response HandleFormatQuery(const Request& req) {

@@ -8,6 +8,8 @@
 //                                     204 when it has none)
 //
 // Handlers are pure functions of their dependencies and the request.
+// Evaluation stops with 499 "canceled" once request.client_gone turns true
+// (the client hung up); stats' execQueueTime is request.queue_seconds.
 //
 // Thread-safety: handlers may run concurrently; the storage must allow
 // concurrent NewQuerier() calls.
