@@ -15,7 +15,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Real components that the end-to-end tests run beside Pharos.
-test_pkgs=(procps curl)
+test_pkgs=(procps curl openssl)
 
 pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")
 

@@ -34,6 +34,7 @@
 #include "server/metrics/server_metrics.h"
 #include "server/remote/write_handler.h"
 #include "server/router.h"
+#include "server/scrape/scrape_collector.h"
 #include "server/scrape/scrape_manager.h"
 #include "server/telemetry_routes.h"
 #include "server/tsdb_bench.h"
@@ -197,6 +198,7 @@ int RunServer(const Flags& flags) {
     return scrape_manager.ApplyConfig(c);
   });
   app.targets.Set(std::shared_ptr<TargetsProvider>(&scrape_manager, [](TargetsProvider*) {}));
+  registry.AddCollector(scrape::ScrapeCollector(scrape_manager));
   Result<std::string> external_url = ExternalUrl(flags.web_external_url, (*http)->address());
   if (!external_url.ok()) {
     log.Error("Invalid --web.external-url", {{"err", external_url.status().message()}});

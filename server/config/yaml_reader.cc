@@ -58,7 +58,11 @@ std::string TagOf(const YAML::Node& n) {
 
 Status CannotUnmarshal(const YAML::Node& n, std::string_view go_type) {
   std::string msg = "cannot unmarshal " + TagOf(n);
-  if (n.IsScalar()) msg += " `" + n.Scalar() + "`";
+  if (n.IsScalar()) {
+    // go-yaml cuts long values to their first 7 bytes (even mid-character).
+    const std::string& v = n.Scalar();
+    msg += v.size() > 10 ? " `" + v.substr(0, 7) + "...`" : " `" + v + "`";
+  }
   msg += " into ";
   msg += go_type;
   return UnmarshalError(n, msg);

@@ -154,6 +154,10 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
   const tsdb::Labels& target = options.target_labels ? *options.target_labels : kNoLabels;
   std::vector<tsdb::Label> scratch;
   Status err;
+  // Prometheus' limitAppender: samples past sample_limit are not appended
+  // but still counted, and the scrape fails once the body is read.
+  uint64_t appends = 0;
+  bool over_sample_limit = false;
   while (true) {
     Result<Entry> next = parser->Next();
     if (!next.ok()) {
@@ -190,6 +194,11 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
       continue;
     }
 
+    if (options.limits.sample_limit > 0 && ++appends > options.limits.sample_limit) {
+      over_sample_limit = true;
+      ++stats->added;
+      continue;
+    }
     Result<tsdb::SeriesRef> ref = app.Append(entry->ref, lset, ts, parser->value());
     if (!ref.ok() && ref.status().code() == StatusCode::kNotFound) {
       // Storage no longer knows the ref (the series was deleted): rebuild
@@ -210,6 +219,8 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
           ++stats->out_of_order;
         }
         if (!parser->has_timestamp()) cache.Seen(entry);
+        // Refused samples count as added, as in Prometheus.
+        ++stats->added;
         continue;
       }
       err = ref.status();
@@ -219,12 +230,8 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
     ++stats->added;
     if (is_new) ++stats->series_added;
     if (!parser->has_timestamp()) cache.Seen(entry);
-    if (options.limits.sample_limit > 0 &&
-        static_cast<uint64_t>(stats->added) > options.limits.sample_limit) {
-      err = ResourceExhaustedError("sample limit exceeded");
-      break;
-    }
   }
+  if (err.ok() && over_sample_limit) err = ResourceExhaustedError("sample limit exceeded");
   if (!err.ok()) return err;
   static const tsdb::Labels kByRef;
   cache.ForEachStale([&](ScrapeCache::Entry& gone) {

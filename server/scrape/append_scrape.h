@@ -17,8 +17,10 @@
 //
 // Errors fail the whole scrape (the caller rolls back): a parse error, a
 // duplicate label name, an invalid label set after relabeling, a limit
-// exceeded. Samples that storage refuses as out of order, out of bounds or
-// duplicate are counted in `stats` and skipped, as Prometheus does.
+// exceeded. Past sample_limit the body is still read to the end, so the
+// counts in `stats` cover all of it, as Prometheus reports them. Samples
+// that storage refuses as out of order, out of bounds or duplicate are
+// counted in `stats` and skipped, as Prometheus does.
 //
 // Thread-safety: uses `cache` and `app` exclusively for the call.
 #pragma once
@@ -56,7 +58,8 @@ struct AppendOptions {
 
 struct AppendStats {
   int total = 0;         // samples in the body (scrape_samples_scraped)
-  int added = 0;         // appended after relabeling (..._post_metric_relabeling)
+  int added = 0;         // left after relabeling, refused or over the sample
+                         // limit included (..._post_metric_relabeling)
   int series_added = 0;  // series new to the cache (scrape_series_added)
   int out_of_order = 0;  // refused by storage and skipped
   int out_of_bounds = 0;

@@ -1,4 +1,4 @@
-// HttpScraper: fetches one target's metrics over HTTP, keeping the
+// HttpScraper: fetches one target's metrics over HTTP or HTTPS, keeping the
 // connection alive between scrapes, as Prometheus' targetScraper does.
 //
 //   HttpScraper s(io, {.url = "http://127.0.0.1:9100/metrics", .timeout_ms = 10000});
@@ -10,10 +10,15 @@
 // is bounded by timeout_ms. A gzip body is inflated; body_size_limit bounds
 // the uncompressed body. Errors read as Prometheus' do:
 //   Get "http://h:1/metrics": dial tcp h:1: connect: connection refused
-//   Get "http://h:1/metrics": context deadline exceeded
+//   Get "http://h:1/metrics": context deadline exceeded   (before the headers)
+//   context deadline exceeded                            (while reading the body)
 //   server returned HTTP status 500 Internal Server Error
 //   body size limit exceeded
-// Only http:// URLs are fetched; https:// fails with an error saying so.
+//   Get "https://h:1/metrics": x509: certificate signed by unknown authority
+// https:// URLs are fetched over TLS as `tls` says (see tls_context.h).
+// Redirects (301, 302, 303, 307, 308) are followed, at most 10 in a row,
+// unless follow_redirects is false (the 3xx is then the answer, an error
+// "server returned HTTP status 302 Found"), as Go's http.Client does.
 //
 // Thread-safety: Fetch() and the destructor are called on the io_context's
 // thread (a single-threaded io_context); one Fetch at a time.
@@ -24,6 +29,7 @@
 #include <memory>
 #include <string>
 
+#include "server/scrape/tls_context.h"
 #include "tsdb/status.h"
 
 namespace boost::asio {
@@ -41,6 +47,11 @@ class HttpScraper {
     // Full Authorization header value ("Basic ...", "Bearer ..."), or "".
     std::string authorization;
     std::string user_agent = "Pharos";
+    // For https:// (the URL's, or a redirect's). Default (null): a context
+    // verifying against the system roots, made on first use.
+    std::shared_ptr<TlsContext> tls;
+    // Default: true.
+    bool follow_redirects = true;
   };
   struct Response {
     std::string body;

@@ -63,7 +63,9 @@ class ScrapeLoop::Impl : public std::enable_shared_from_this<Impl> {
                                 .timeout_ms = opts_.target->timeout_ms(),
                                 .body_size_limit = opts_.config->body_size_limit,
                                 .authorization = AuthorizationHeader(opts_.config->http_client),
-                                .user_agent = opts_.user_agent}) {
+                                .user_agent = opts_.user_agent,
+                                .tls = opts_.tls,
+                                .follow_redirects = opts_.config->http_client.follow_redirects}) {
     const ScrapeConfig& c = *opts_.config;
     append_.target_labels = &opts_.target->labels();
     append_.honor_labels = c.honor_labels;
@@ -177,7 +179,7 @@ class ScrapeLoop::Impl : public std::enable_shared_from_this<Impl> {
     if (Status c = app->Commit(); !c.ok() && err.ok()) err = c;
     opts_.target->Report(ts, duration, err);
     last_scrape_ms_ = ts;
-    if (opts_.on_scrape) opts_.on_scrape(err, stats.total);
+    if (opts_.on_scrape) opts_.on_scrape(err, stats);
   }
 
   void AppendReport(tsdb::Appender& app, int64_t ts, const std::array<double, 5>& values) {

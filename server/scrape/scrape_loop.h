@@ -31,6 +31,8 @@
 #include <string>
 
 #include "server/config/config.h"
+#include "server/scrape/append_scrape.h"
+#include "server/scrape/tls_context.h"
 #include "server/scrape/target.h"
 #include "tsdb/status.h"
 #include "tsdb/storage.h"
@@ -55,8 +57,10 @@ struct ScrapeLoopOptions {
   // Mixed into the target's offset (Prometheus: external labels + hostname).
   uint64_t offset_seed = 0;
   std::string user_agent = "Pharos";
+  // The pool's TLS settings for https targets; null: the defaults.
+  std::shared_ptr<TlsContext> tls;
   // Called after each scrape with its outcome (for counters); may be empty.
-  std::function<void(const Status&, int64_t samples)> on_scrape;
+  std::function<void(const Status&, const AppendStats&)> on_scrape;
 };
 
 class ScrapeLoop {

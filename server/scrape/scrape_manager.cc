@@ -78,10 +78,20 @@ class ScrapeManager::Impl {
     env_.offset_seed = opts_.offset_seed;
     env_.user_agent = opts_.user_agent;
     env_.log = opts_.log;
-    env_.on_scrape = [this](const Status& s, int64_t samples) {
-      scrapes_.fetch_add(1, std::memory_order_relaxed);
-      if (!s.ok()) failed_.fetch_add(1, std::memory_order_relaxed);
-      samples_.fetch_add(static_cast<uint64_t>(samples), std::memory_order_relaxed);
+    env_.on_scrape = [this](const Status& s, const AppendStats& a) {
+      auto add = [](std::atomic<uint64_t>& c, int64_t n) {
+        if (n > 0) c.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+      };
+      add(scrapes_, 1);
+      add(samples_, a.total);
+      add(out_of_order_, a.out_of_order);
+      add(out_of_bounds_, a.out_of_bounds);
+      add(duplicate_, a.duplicate);
+      if (s.ok()) return;
+      add(failed_, 1);
+      // The words AppendScrape and HttpScraper fail these scrapes with.
+      if (s.message() == "sample limit exceeded") add(exceeded_sample_limit_, 1);
+      if (s.message() == "body size limit exceeded") add(exceeded_body_size_limit_, 1);
     };
     asio::post(io_, [this] { ArmPoll(); });
   }
@@ -140,10 +150,17 @@ class ScrapeManager::Impl {
     s.scrapes = scrapes_.load();
     s.failed_scrapes = failed_.load();
     s.samples = samples_.load();
+    s.exceeded_sample_limit = exceeded_sample_limit_.load();
+    s.exceeded_body_size_limit = exceeded_body_size_limit_.load();
+    s.sample_out_of_order = out_of_order_.load();
+    s.sample_out_of_bounds = out_of_bounds_.load();
+    s.sample_duplicate_timestamp = duplicate_.load();
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [name, p] : pools_) {
       for (const FileDiscovery& f : p.files) s.file_sd_read_errors += f.read_errors();
-      s.active_targets += p.pool->ActiveTargets().size();
+      const uint64_t n = p.pool->ActiveTargets().size();
+      s.active_targets += n;
+      s.pool_targets[name] = n;
     }
     return s;
   }
@@ -253,6 +270,8 @@ class ScrapeManager::Impl {
   std::thread io_thread_;
   ScrapeEnv env_;
   std::atomic<uint64_t> scrapes_{0}, failed_{0}, samples_{0};
+  std::atomic<uint64_t> exceeded_sample_limit_{0}, exceeded_body_size_limit_{0};
+  std::atomic<uint64_t> out_of_order_{0}, out_of_bounds_{0}, duplicate_{0};
 
   mutable std::mutex mu_;
   bool stopped_ = false;                // GUARDED_BY(mu_)

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,8 +56,17 @@ struct ScrapeManagerStats {
   uint64_t scrapes = 0;
   uint64_t failed_scrapes = 0;
   uint64_t samples = 0;
+  // Scrapes failed for going over sample_limit or body_size_limit.
+  uint64_t exceeded_sample_limit = 0;
+  uint64_t exceeded_body_size_limit = 0;
+  // Samples storage refused, summed over scrapes.
+  uint64_t sample_out_of_order = 0;
+  uint64_t sample_out_of_bounds = 0;
+  uint64_t sample_duplicate_timestamp = 0;
   uint64_t file_sd_read_errors = 0;
   uint64_t active_targets = 0;
+  // Active targets by job name.
+  std::map<std::string, uint64_t> pool_targets;
 };
 
 class ScrapeManager : public TargetsProvider {

@@ -31,8 +31,14 @@ bool SameHttp(const HttpClientConfig& a, const HttpClientConfig& b) {
     return !x || (x->type == y->type && x->credentials == y->credentials &&
                   x->credentials_file == y->credentials_file);
   };
+  const TlsConfig& x = a.tls_config;
+  const TlsConfig& y = b.tls_config;
+  bool same_tls = x.ca_file == y.ca_file && x.cert_file == y.cert_file &&
+                  x.key_file == y.key_file && x.server_name == y.server_name &&
+                  x.insecure_skip_verify == y.insecure_skip_verify &&
+                  x.min_version == y.min_version;
   return basic(a.basic_auth, b.basic_auth) && authz(a.authorization, b.authorization) &&
-         a.proxy_url == b.proxy_url && a.follow_redirects == b.follow_redirects;
+         a.proxy_url == b.proxy_url && a.follow_redirects == b.follow_redirects && same_tls;
 }
 
 }  // namespace
@@ -55,7 +61,24 @@ bool SameScrapeSettings(const ScrapeConfig& a, const ScrapeConfig& b) {
 }
 
 ScrapePool::ScrapePool(std::shared_ptr<const ScrapeConfig> config, ScrapeEnv env)
-    : config_(std::move(config)), env_(std::move(env)) {}
+    : config_(std::move(config)), env_(std::move(env)) {
+  LoadTls();
+}
+
+void ScrapePool::LoadTls() {
+  tls_.reset();
+  tls_error_ = Status();
+  Result<std::shared_ptr<TlsContext>> tls = TlsContext::Create(config_->http_client.tls_config);
+  if (tls.ok()) {
+    tls_ = std::move(*tls);
+    return;
+  }
+  tls_error_ = tls.status();
+  if (env_.log) {
+    env_.log->Error("Error creating HTTP client",
+                    {{"scrape_pool", config_->job_name}, {"err", tls_error_.message()}});
+  }
+}
 
 ScrapePool::~ScrapePool() { Stop(false); }
 
@@ -68,6 +91,7 @@ std::unique_ptr<ScrapeLoop> ScrapePool::NewLoop(std::shared_ptr<Target> t) {
   o.run_blocking = env_.run_blocking;
   o.offset_seed = env_.offset_seed;
   o.user_agent = env_.user_agent;
+  o.tls = tls_;
   o.on_scrape = env_.on_scrape;
   auto loop = std::make_unique<ScrapeLoop>(std::move(o));
   loop->Start();
@@ -121,6 +145,7 @@ void ScrapePool::Sync(const std::vector<TargetGroup>& groups) {
 void ScrapePool::Reload(std::shared_ptr<const ScrapeConfig> config) {
   bool keep_caches = SameSampleShaping(*config_, *config);
   config_ = std::move(config);
+  LoadTls();
   std::map<uint64_t, std::unique_ptr<ScrapeLoop>> old = std::move(loops_);
   loops_.clear();
   for (auto& [h, loop] : old) {
@@ -141,8 +166,8 @@ void ScrapePool::Stop(bool stale_markers) {
 }
 
 void ScrapePool::RefreshTargetLimit() {
-  Status err;
-  if (config_->target_limit > 0 && loops_.size() > config_->target_limit) {
+  Status err = tls_error_;
+  if (err.ok() && config_->target_limit > 0 && loops_.size() > config_->target_limit) {
     err = ResourceExhaustedError("target_limit exceeded (number of targets: " +
                                  std::to_string(loops_.size()) +
                                  ", limit: " + std::to_string(config_->target_limit) + ")");

@@ -10,7 +10,8 @@
 // relabeling is kept with its discovered labels only. Targets that stay
 // (same labels and URL) keep their loop and its timing; new ones start;
 // vanished ones stop with stale markers. Above target_limit every scrape
-// of the pool fails with "target_limit exceeded (...)".
+// of the pool fails with "target_limit exceeded (...)". A tls_config whose
+// files cannot be loaded fails every scrape of the pool with the reason.
 //
 // Thread-safety: not thread-safe; the ScrapeManager serializes calls. The
 // getters copy under the caller's lock.
@@ -39,7 +40,7 @@ struct ScrapeEnv {
   uint64_t offset_seed = 0;
   std::string user_agent = "Pharos";
   const Logger* log = nullptr;
-  std::function<void(const Status&, int64_t samples)> on_scrape;
+  std::function<void(const Status&, const AppendStats&)> on_scrape;
 };
 
 class ScrapePool {
@@ -61,6 +62,8 @@ class ScrapePool {
  private:
   std::unique_ptr<ScrapeLoop> NewLoop(std::shared_ptr<Target> t);
   void RefreshTargetLimit();
+  // Builds tls_ (or tls_error_) from config_'s tls_config.
+  void LoadTls();
 
   std::shared_ptr<const ScrapeConfig> config_;
   ScrapeEnv env_;
@@ -69,6 +72,10 @@ class ScrapePool {
   std::map<uint64_t, std::unique_ptr<ScrapeLoop>> loops_;
   std::vector<uint64_t> order_;
   std::vector<tsdb::Labels> dropped_;
+  // One TLS client context for all the pool's targets, as Prometheus has
+  // one HTTP client per pool.
+  std::shared_ptr<TlsContext> tls_;
+  Status tls_error_;
 };
 
 // Whether two scrape configs scrape the same way (everything but the

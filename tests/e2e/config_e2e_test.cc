@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -154,6 +155,69 @@ TEST_F(ConfigE2E, CheckConfigGoodAndBad) {
                      ": yaml: unmarshal errors:\n  line 3: field foo not found in type config.ScrapeConfig\n");
 
   EXPECT_EQ(RunToExit({"check", "config", dir_ + "/missing.yml"}, &out, &err), 1);
+}
+
+// `pharos check config` and Debian's `promtool check config` on the same
+// files: the same exit code and the same words on stdout and stderr.
+TEST_F(ConfigE2E, CheckConfigAnswersAsPromtool) {
+  constexpr const char* kPromtool = "/usr/bin/promtool";
+  if (access(kPromtool, X_OK) != 0) GTEST_SKIP() << "promtool is not installed";
+  std::filesystem::create_directories(dir_ + "/rules");
+  std::ofstream(dir_ + "/rules/good.yml")
+      << "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by "
+         "(job) (up)\n      - alert: Down\n        expr: up == 0\n        for: 5m\n";
+  std::ofstream(dir_ + "/rules/bad.yml")
+      << "groups:\n  - name: g\n    rules:\n      - record: x\n        expr: sum(\n";
+  const std::string job = "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['h:1']}]\n";
+  const std::vector<std::string> configs = {
+      "",
+      job,
+      "global:\n  scrape_interval: 30s\n  evaluation_interval: 1m\n  external_labels: {dc: "
+      "eu1}\nrule_files: [rules/good.yml]\n" + job,
+      "rule_files: [rules/bad.yml]\n" + job,
+      "rule_files: [rules/missing-*.yml]\n" + job,
+      "scrape_configs:\n  - job_name: a\n    foo: 1\n",
+      "global:\n  scrape_interval: 1x\n",
+      "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\n",
+      "scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n",
+      job + job,
+      "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {source_labels: [x], "
+      "regex: '(', action: keep}\n",
+      "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {action: bogus}\n",
+      "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {action: hashmod, "
+      "target_label: t}\n",
+      "scrape_configs:\n  - job_name: a\n    sample_limit: many\n",
+      "scrape_configs:\n  - job_name: a\n    scheme: ftp\n",
+      "scrape_configs:\n  - job_name: a\n    basic_auth: {username: u, password: p, "
+      "password_file: f}\n",
+      "scrape_configs:\n  - job_name: a\n    file_sd_configs: [{files: [targets.txt]}]\n",
+      "scrape_configs:\n  - job_name: a\n    tls_config: {cert_file: " + dir_ + "/nope.crt, "
+      "key_file: " + dir_ + "/nope.key}\n",
+      "global:\n  external_labels: {\"0bad\": x}\n",
+      "scrape_configs: 7\n",
+      std::string("\xff\xfe\x00garbage", 10),
+  };
+  // Pharos adds where a value is to its validation errors; the rest of the
+  // words are promtool's.
+  const std::regex position(R"( \(line [0-9]+, column [0-9]+\)\n)");
+  for (const std::string& text : configs) {
+    WriteConfig(text);
+    std::string out, err;
+    int code = RunToExit({"check", "config", config_}, &out, &err);
+    Result<std::unique_ptr<Process>> p = Process::Start(kPromtool, {"check", "config", config_});
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    Result<int> want_code = (*p)->Wait(30s);
+    ASSERT_TRUE(want_code.ok());
+    EXPECT_EQ(code, *want_code) << text;
+    EXPECT_EQ(out, (*p)->Stdout()) << text;
+    EXPECT_EQ(std::regex_replace(err, position, "\n"), (*p)->Stderr()) << text;
+  }
+  // YAML that does not parse: both name the file and a line; the parsers'
+  // own words differ.
+  WriteConfig("scrape_configs:\n  - job_name: a\n  static_configs: [\n");
+  std::string out, err;
+  EXPECT_EQ(RunToExit({"check", "config", config_}, &out, &err), 1);
+  EXPECT_EQ(err.rfind("  FAILED: parsing YAML file " + config_ + ": yaml: line ", 0), 0u) << err;
 }
 
 TEST_F(ConfigE2E, ExampleConfigPassesCheck) {

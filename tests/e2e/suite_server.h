@@ -29,7 +29,9 @@ class SuiteServer {
   // Creates "<temp dir>/<prefix>-XXXXXX".
   explicit SuiteServer(const std::string& prefix);
   // Kills a server still running and removes the directory.
-  ~SuiteServer();
+  virtual ~SuiteServer();
+  SuiteServer(const SuiteServer&) = delete;
+  SuiteServer& operator=(const SuiteServer&) = delete;
 
   const std::string& dir() const { return dir_; }
 
@@ -43,7 +45,7 @@ class SuiteServer {
   uint16_t port() const { return port_; }
   Process& process() { return *process_; }
 
- private:
+ protected:
   std::string dir_;
   std::unique_ptr<Process> process_;
   uint16_t port_ = 0;

@@ -165,8 +165,19 @@ TEST(AppendScrape, Limits) {
     Harness h;
     h.opts.limits.sample_limit = 2;
     FakeAppender a;
-    Status s = h.Scrape("a 1\nb 1\nc 1\n", 1000, &a);
+    AppendStats st;
+    Status s = h.Scrape("a 1\nb 1\nc 1\nd 1\n", 1000, &a, &st);
     EXPECT_EQ(s.message(), "sample limit exceeded");
+    // Like Prometheus, the whole body is still counted.
+    EXPECT_EQ(st.total, 4);
+    EXPECT_EQ(st.added, 4);
+    EXPECT_EQ(st.series_added, 2);
+    EXPECT_EQ(a.rows.size(), 2u);
+    // As in Prometheus, the series appended stay cached: not new next time.
+    FakeAppender again;
+    EXPECT_EQ(h.Scrape("a 1\nb 1\nc 1\nd 1\n", 2000, &again, &st).message(),
+              "sample limit exceeded");
+    EXPECT_EQ(st.series_added, 0);
   }
   {
     Harness h;

@@ -98,23 +98,23 @@ TEST(PromParser, Errors) {
     std::string in, err;
   };
   std::vector<Case> cases = {
-      {"a{b='c'} 1\n", "expected label value, got \"INVALID\" (line 1)"},
-      {"a{b=\n", "expected label value, got \"LINEBREAK\" (line 1)"},
-      {"a{\xff=\"foo\"} 1\n", "expected label name, got \"INVALID\" (line 1)"},
-      {"a{b=\"\xff\"} 1\n", "invalid UTF-8 label value (line 1)"},
-      {"a true\n", "strconv.ParseFloat: parsing \"true\": invalid syntax (line 1)"},
-      {"ok 1\nsomething_weird{problem=\"", "expected label value, got \"INVALID\" (line 2)"},
-      {"empty_label_name{=\"\"} 0", "expected label name, got \"EQUAL\" (line 1)"},
-      {"foo 1_2\n", "unsupported character in float (line 1)"},
-      {"foo 0x1p-3\n", "unsupported character in float (line 1)"},
-      {"foo 0 1_2\n", "strconv.ParseInt: parsing \"1_2\": invalid syntax (line 1)"},
-      {"{a=\"ok\"} 1\n", "expected a valid start token, got \"BOPEN\" (line 1)"},
-      {"# TYPE #\n", "expected metric name after TYPE, got \"INVALID\" (line 1)"},
-      {"# TYPE a bogus\n", "invalid metric type \"bogus\" (line 1)"},
-      {"a\n", "expected value after metric, got \"LINEBREAK\" (line 1)"},
-      {"a", "expected value after metric, got \"EOF\" (line 1)"},
-      {"a 1 2 3\n", "expected next entry after timestamp, got \"INVALID\" (line 1)"},
-      {"\x01\x02garbage", "expected a valid start token, got \"INVALID\" (line 1)"},
+      {"a{b='c'} 1\n", "expected label value, got \"INVALID\""},
+      {"a{b=\n", "expected label value, got \"LINEBREAK\""},
+      {"a{\xff=\"foo\"} 1\n", "expected label name, got \"INVALID\""},
+      {"a{b=\"\xff\"} 1\n", "invalid UTF-8 label value"},
+      {"a true\n", "strconv.ParseFloat: parsing \"true\": invalid syntax"},
+      {"ok 1\nsomething_weird{problem=\"", "expected label value, got \"INVALID\""},
+      {"empty_label_name{=\"\"} 0", "expected label name, got \"EQUAL\""},
+      {"foo 1_2\n", "unsupported character in float"},
+      {"foo 0x1p-3\n", "unsupported character in float"},
+      {"foo 0 1_2\n", "strconv.ParseInt: parsing \"1_2\": invalid syntax"},
+      {"{a=\"ok\"} 1\n", "expected a valid start token, got \"BOPEN\""},
+      {"# TYPE #\n", "expected metric name after TYPE, got \"INVALID\""},
+      {"# TYPE a bogus\n", "invalid metric type \"bogus\""},
+      {"a\n", "expected value after metric, got \"LINEBREAK\""},
+      {"a", "expected value after metric, got \"EOF\""},
+      {"a 1 2 3\n", "expected next entry after timestamp, got \"INVALID\""},
+      {"\x01\x02garbage", "expected a valid start token, got \"INVALID\""},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(ParseAll(c.in, kText).error, c.err) << c.in;
@@ -123,7 +123,7 @@ TEST(PromParser, Errors) {
 
 TEST(PromParser, ContentTypeChoosesParser) {
   EXPECT_EQ(ParseAll("a 1\n", "").error, "");
-  EXPECT_EQ(ParseAll("a 1\n", kOm).error, "data does not end with # EOF (line 2)");
+  EXPECT_EQ(ParseAll("a 1\n", kOm).error, "data does not end with # EOF");
 }
 
 TEST(OpenMetricsParser, SamplesUnitsExemplarsCreated) {
@@ -152,15 +152,15 @@ TEST(OpenMetricsParser, Errors) {
     std::string in, err;
   };
   std::vector<Case> cases = {
-      {"a 1\n", "data does not end with # EOF (line 2)"},
-      {"a 1\n# EOF\nb 2\n", "unexpected data after # EOF (line 2)"},
-      {"\n# EOF\n", "expected a valid start token, got \"LINEBREAK\" (line 1)"},
-      {"# comment\n# EOF\n", "expected a valid start token, got \"INVALID\" (line 1)"},
-      {"# UNIT foo_seconds bytes\n# EOF\n", "unit not a suffix of metric \"foo_seconds\" (line 1)"},
-      {"# TYPE a untyped\n# EOF\n", "invalid metric type \"untyped\" (line 1)"},
-      {"a  1\n# EOF\n", "expected value after metric, got \"WHITESPACE\" (line 1)"},
-      {"a 1 NaN\n# EOF\n", "invalid timestamp (line 1)"},
-      {"a 1 # {b=\"c\"}\n# EOF\n", "expected value after exemplar labels, got \"LINEBREAK\" (line 1)"},
+      {"a 1\n", "data does not end with # EOF"},
+      {"a 1\n# EOF\nb 2\n", "unexpected data after # EOF"},
+      {"\n# EOF\n", "expected a valid start token, got \"LINEBREAK\""},
+      {"# comment\n# EOF\n", "expected a valid start token, got \"INVALID\""},
+      {"# UNIT foo_seconds bytes\n# EOF\n", "unit not a suffix of metric \"foo_seconds\""},
+      {"# TYPE a untyped\n# EOF\n", "invalid metric type \"untyped\""},
+      {"a  1\n# EOF\n", "expected value after metric, got \"WHITESPACE\""},
+      {"a 1 NaN\n# EOF\n", "invalid timestamp"},
+      {"a 1 # {b=\"c\"}\n# EOF\n", "expected value after exemplar labels, got \"LINEBREAK\""},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(ParseAll(c.in, kOm).error, c.err) << c.in;

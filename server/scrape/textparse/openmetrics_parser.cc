@@ -29,7 +29,6 @@ std::string_view OpenMetricsParser::Word() {
 
 Result<Entry> OpenMetricsParser::Next() {
   if (eof_seen_) return Entry::kEof;
-  ++line_;
   if (pos_ >= body_.size()) return Error("data does not end with # EOF");
   char c = body_[pos_];
   if (c == '#') return ParseMeta();

@@ -46,7 +46,7 @@ void Parser::AppendLabels(std::vector<tsdb::Label>* out) const {
 }
 
 Status Parser::Error(std::string_view message) const {
-  return InvalidArgumentError(std::string(message) + " (line " + std::to_string(line_) + ")");
+  return InvalidArgumentError(std::string(message));
 }
 
 namespace textparse_internal {

@@ -13,8 +13,9 @@
 // the parser's scratch space) and is valid until the next Next(); the body
 // must outlive the parser.
 //
-// Errors carry Prometheus' wording followed by " (line N)". After an error
-// the parser must not be used again.
+// Errors carry Prometheus 2.42's wording, which names no line (a target's
+// lastError reads the same as Prometheus'). After an error the parser must
+// not be used again.
 //
 // Thread-safety: a Parser is used by one thread at a time.
 #pragma once
@@ -103,7 +104,7 @@ class Parser {
  protected:
   explicit Parser(std::string_view body) : body_(body) {}
 
-  // `message (line N)` for the current line.
+  // kInvalidArgument with `message`.
   Status Error(std::string_view message) const;
 
   // At the opening quote of a label value: reads the value (escapes left in
@@ -113,7 +114,6 @@ class Parser {
 
   std::string_view body_;
   size_t pos_ = 0;   // next byte to read
-  int line_ = 0;     // 1-based number of the current line
 
   std::string_view series_;
   std::string_view name_;

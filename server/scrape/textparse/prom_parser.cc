@@ -31,7 +31,6 @@ std::string_view PromParser::TokenAt() const {
 
 Result<Entry> PromParser::Next() {
   while (true) {
-    ++line_;
     SkipBlanks();
     if (pos_ >= body_.size()) return Entry::kEof;
     char c = body_[pos_];
