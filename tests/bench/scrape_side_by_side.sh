@@ -44,5 +44,9 @@ for _ in $(seq 1 600); do
   sleep 0.05
 done
 measure pharos "$PH" "$OUT/pharos-data" "$(vmrss_bytes "$PH")" 19095
+# The clean shutdown persists the whole head: time it.
+T0=$(date +%s.%N)
 kill "$PH"; while kill -0 "$PH" 2>/dev/null; do sleep 0.2; done
+awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "pharos clean shutdown: %.1f s\n", b - a }' |
+  tee "$OUT/pharos-shutdown.txt"
 "$B/run.sh" compare "$OUT/prom242.json" "$OUT/pharos.json"
