@@ -52,7 +52,12 @@ rocksdb::ColumnFamilyOptions CfOptions(size_t write_buffer, bool compress,
                                        size_t block_size = 16 * 1024) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer;
-  o.max_write_buffer_number = 2;
+  // RocksDB stops every write of the database (the WAL's too) while a
+  // column family waits on this many memtables: a checkpoint of a million
+  // series fills the head and chunks families faster than one flush
+  // drains them, and 2 stalled scrapes for tens of seconds. Total memtable
+  // memory stays capped by db_write_buffer_size.
+  o.max_write_buffer_number = 6;
   o.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
   o.bottommost_compression = compress ? rocksdb::kZSTD : rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions t;
@@ -69,7 +74,8 @@ Status DbImpl::OpenStorage() {
   rocksdb::DBOptions dbo;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
-  dbo.max_background_jobs = 2;
+  // Two flushes may run beside compactions.
+  dbo.max_background_jobs = 4;
   // RocksDB's own log files live until every column family with writes in
   // them has flushed; a small cap flushes the quiet ones (head, index)
   // early so a fast ingest does not leave hundreds of MB of logs on disk.
