@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "server/flag_set.h"
 
@@ -23,6 +24,16 @@ Result<int> ParsePositiveInt(std::string_view v) {
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size() || n < 1) {
     return InvalidArgumentError("expected a positive integer, got '" + std::string(v) + "'");
+  }
+  return n;
+}
+
+// A decimal integer >= 0 that fits an int64_t.
+Result<int64_t> ParseNonNegativeInt(std::string_view v) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
+    return InvalidArgumentError("expected a non-negative integer, got '" + std::string(v) + "'");
   }
   return n;
 }
@@ -82,13 +93,7 @@ void Register(FlagSet& set, Flags* flags) {
       "single query. 0 means no limit.",
       "<int>",
       [flags](std::string_view v) {
-        int64_t n = 0;
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
-          return InvalidArgumentError("expected a non-negative integer, got '" +
-                                      std::string(v) + "'");
-        }
-        flags->remote_read_sample_limit = n;
+        ASSIGN_OR_RETURN(flags->remote_read_sample_limit, ParseNonNegativeInt(v));
         return Status::Ok();
       },
       [flags] { return std::to_string(flags->remote_read_sample_limit); });
@@ -96,13 +101,11 @@ void Register(FlagSet& set, Flags* flags) {
       "storage.remote.read-concurrent-limit",
       "Maximum number of concurrent remote read calls. 0 means no limit.", "<int>",
       [flags](std::string_view v) {
-        int n = 0;
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
-          return InvalidArgumentError("expected a non-negative integer, got '" +
-                                      std::string(v) + "'");
+        ASSIGN_OR_RETURN(int64_t n, ParseNonNegativeInt(v));
+        if (n > std::numeric_limits<int>::max()) {
+          return InvalidArgumentError("value out of range: '" + std::string(v) + "'");
         }
-        flags->remote_read_concurrent_limit = n;
+        flags->remote_read_concurrent_limit = static_cast<int>(n);
         return Status::Ok();
       },
       [flags] { return std::to_string(flags->remote_read_concurrent_limit); });
