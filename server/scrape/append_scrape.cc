@@ -231,7 +231,7 @@ Status AppendScrape(std::string_view body, std::string_view content_type, int64_
     if (is_new) ++stats->series_added;
     if (!parser->has_timestamp()) cache.Seen(entry);
   }
-  if (err.ok() && over_sample_limit) err = ResourceExhaustedError("sample limit exceeded");
+  if (err.ok() && over_sample_limit) err = ResourceExhaustedError(kSampleLimitExceeded);
   if (!err.ok()) return err;
   static const tsdb::Labels kByRef;
   cache.ForEachStale([&](ScrapeCache::Entry& gone) {

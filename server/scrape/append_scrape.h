@@ -56,6 +56,10 @@ struct AppendOptions {
   ScrapeLimits limits;
 };
 
+// The error of a scrape over sample_limit; the scrape manager counts these
+// scrapes by it.
+inline constexpr const char* kSampleLimitExceeded = "sample limit exceeded";
+
 struct AppendStats {
   int total = 0;         // samples in the body (scrape_samples_scraped)
   int added = 0;         // left after relabeling, refused or over the sample

@@ -246,7 +246,7 @@ class HttpScraper::Impl : public std::enable_shared_from_this<Impl> {
                        [self = shared_from_this(), hold = Hold()](beast::error_code ec, size_t n) {
         if (ec == http::error::body_limit) {
           self->CloseSocket();
-          return self->Fail("body size limit exceeded");
+          return self->Fail(kBodySizeLimitExceeded);
         }
         if (ec == beast::error::timeout && self->parser_->is_header_done()) {
           // Go reports a deadline met while copying the body without the
@@ -401,7 +401,7 @@ bool GunzipBounded(const std::string& in, uint64_t limit, std::string* out, std:
     out->append(buf, sizeof buf - zs.avail_out);
     if (limit > 0 && out->size() > limit) {
       inflateEnd(&zs);
-      *err = "body size limit exceeded";
+      *err = kBodySizeLimitExceeded;
       return false;
     }
   }

@@ -79,6 +79,10 @@ class HttpScraper {
   std::shared_ptr<Impl> impl_;
 };
 
+// The error of a fetch whose body (inflated, when gzipped) is over the
+// body size limit; the scrape manager counts these scrapes by it.
+inline constexpr const char* kBodySizeLimitExceeded = "body size limit exceeded";
+
 // "Basic base64(user:pass)".
 std::string BasicAuthHeader(const std::string& user, const std::string& password);
 

@@ -14,7 +14,9 @@
 #include <optional>
 #include <thread>
 
+#include "server/scrape/append_scrape.h"
 #include "server/scrape/file_discovery.h"
+#include "server/scrape/http_scraper.h"
 #include "server/scrape/scrape_pool.h"
 
 namespace pharos::server::scrape {
@@ -89,9 +91,8 @@ class ScrapeManager::Impl {
       add(duplicate_, a.duplicate);
       if (s.ok()) return;
       add(failed_, 1);
-      // The words AppendScrape and HttpScraper fail these scrapes with.
-      if (s.message() == "sample limit exceeded") add(exceeded_sample_limit_, 1);
-      if (s.message() == "body size limit exceeded") add(exceeded_body_size_limit_, 1);
+      if (s.message() == kSampleLimitExceeded) add(exceeded_sample_limit_, 1);
+      if (s.message() == kBodySizeLimitExceeded) add(exceeded_body_size_limit_, 1);
     };
     asio::post(io_, [this] { ArmPoll(); });
   }

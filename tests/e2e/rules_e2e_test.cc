@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "server/remote/remote.pb.h"
+#include "tests/e2e/eventually.h"
 #include "tests/e2e/http_client.h"
 #include "tests/e2e/process.h"
 
@@ -40,15 +41,6 @@ int64_t NowMs() {
       .count();
 }
 
-// Polls `probe` every 200 ms until it returns true or `timeout` passes.
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return probe();
-}
 
 // The string a JSON value holds, or "" when it is not a string.
 std::string Str(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : ""; }

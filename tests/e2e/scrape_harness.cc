@@ -70,15 +70,6 @@ uint16_t FreePort() {
   return ntohs(addr.sin_port);
 }
 
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return probe();
-}
-
 std::string QueryEscape(const std::string& s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

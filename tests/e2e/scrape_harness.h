@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/eventually.h"
 #include "tests/e2e/process.h"
 #include "tests/e2e/suite_server.h"
 #include "tsdb/status.h"
@@ -52,8 +53,6 @@ class ScrapeServer : public SuiteServer {
 // A port free on 127.0.0.1 right now (bound to port 0, then closed).
 uint16_t FreePort();
 
-// Polls `probe` every 100 ms until it returns true or `timeout` passes.
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout);
 
 // Go's url.QueryEscape, for query parameters.
 std::string QueryEscape(const std::string& s);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -14,6 +15,7 @@
 #include "server/router.h"
 #include "server/scrape/http_scraper.h"
 #include "server/scrape/scrape_manager.h"
+#include "tests/e2e/eventually.h"
 #include "tsdb/sample.h"
 
 namespace pharos::server::scrape {
@@ -121,13 +123,9 @@ Config OneJob(const std::string& address, int64_t interval_ms) {
   return c;
 }
 
-template <typename F>
-bool WaitFor(F cond, int ms) {
-  for (int i = 0; i < ms / 20; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return cond();
+// Polls `cond` every 20 ms for up to `ms`.
+bool WaitFor(const std::function<bool()>& cond, int ms) {
+  return e2e::Eventually(cond, std::chrono::milliseconds(ms), std::chrono::milliseconds(20));
 }
 
 TEST(ScrapeManager, ScrapesReportsAndMarksStale) {

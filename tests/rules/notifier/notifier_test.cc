@@ -4,12 +4,14 @@
 
 #include <thread>
 
+#include "tests/e2e/eventually.h"
 #include "tests/rules/notifier/fake_alertmanager.h"
 
 namespace pharos::rules::notifier {
 namespace {
 
 using namespace std::chrono_literals;
+using e2e::Eventually;
 
 Alert MakeAlert(const std::string& name, int i = 0) {
   Alert a;
@@ -25,15 +27,6 @@ size_t CountAlerts(const std::string& body) {
   size_t n = 0;
   for (size_t p = body.find("\"labels\""); p != std::string::npos; p = body.find("\"labels\"", p + 1)) ++n;
   return n;
-}
-
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return cond();
 }
 
 // A port nothing listens on: bound, then closed.
@@ -73,7 +66,7 @@ TEST(Notifier, PostsToTheV2ApiWithLabelsAuthAndPrefix) {
   EXPECT_EQ(r.body,
             R"([{"labels":{"alertname":"A","cluster":"eu1","i":"1","relabeled":"yes"},"annotations":{"summary":"s1"},)"
             R"("startsAt":"2023-11-14T22:13:20.000Z","endsAt":"2023-11-14T22:14:20.000Z","generatorURL":"http://prom/graph"}])");
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().sent == 1; }, 5s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().sent == 1; }, 5s));
   NotifierStats s = n.Stats();
   EXPECT_EQ(s.errors, 0u);
   EXPECT_EQ(s.dropped, 0u);
@@ -109,7 +102,7 @@ TEST(Notifier, BatchesOf64ToEveryAlertmanager) {
     EXPECT_EQ(CountAlerts(reqs[0].body), 64u);
     EXPECT_EQ(CountAlerts(reqs[1].body), 36u);
   }
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().sent == 200; }, 5s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().sent == 200; }, 5s));
   EXPECT_EQ(n.Stats().sent_by_url.size(), 2u);
 }
 
@@ -124,7 +117,7 @@ TEST(Notifier, UnreachableAlertmanagerNeverBlocksAndDropsOldest) {
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 25; ++i) n.Send({MakeAlert("A", i)});
   EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().errors >= 1; }, 5s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().errors >= 1; }, 5s));
   NotifierStats s = n.Stats();
   EXPECT_EQ(s.queue_length, 10u);
   EXPECT_EQ(s.dropped, 15u);
@@ -146,10 +139,10 @@ TEST(Notifier, FailedBatchIsRetriedUntilAccepted) {
   c.addresses = {am.address()};
   n.SetAlertmanagers({c});
   n.Send({MakeAlert("A", 1)});
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().errors >= 1; }, 5s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().errors >= 1; }, 5s));
   EXPECT_EQ(n.Stats().queue_length, 1u);
   am.set_status(200);
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().sent == 1; }, 10s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().sent == 1; }, 10s));
   EXPECT_EQ(n.Stats().queue_length, 0u);
   EXPECT_EQ(am.Requests().back().body, am.Requests().front().body);
 }
@@ -163,13 +156,13 @@ TEST(Notifier, RequestTimeout) {
   c.timeout = 200ms;
   n.SetAlertmanagers({c});
   n.Send({MakeAlert("A")});
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().errors >= 1; }, 1000ms));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().errors >= 1; }, 1000ms));
 }
 
 TEST(Notifier, NoAlertmanagerDropsAndStopIsPrompt) {
   Notifier n(NotifierOptions{});
   n.Send({MakeAlert("A", 1), MakeAlert("A", 2)});
-  ASSERT_TRUE(WaitFor([&] { return n.Stats().dropped == 2; }, 5s));
+  ASSERT_TRUE(Eventually([&] { return n.Stats().dropped == 2; }, 5s));
   EXPECT_EQ(n.Stats().queue_length, 0u);
 
   FakeAlertmanager am;
