@@ -52,7 +52,7 @@ TEST(ScrapeFailureE2E, LimitsFailTheWholeScrape) {
                                "      - {targets: ['" + fixture.address() + "'], labels: {n: '2'}}\n")
                   .ok());
   const uint16_t port = pharos.port();
-  ASSERT_TRUE(Eventually([&] { return InstantQuery(port, "up").size() == 7; }, 10s));
+  ASSERT_TRUE(Eventually([&] { return InstantQuery(port, "up").size() == 8; }, 10s));
   ASSERT_TRUE(Eventually([&] {
     return LastError(port, {{"job", "tl"}, {"n", "1"}}) != "" &&
            LastError(port, {{"job", "tl"}, {"n", "2"}}) != "";
