@@ -24,13 +24,18 @@ class DbAppender final : public Appender {
       return OutOfRangeError("out of bounds");
     }
     Head& head = db_.head();
-    MemSeries* s = ref != 0 ? head.Get(ref) : nullptr;
+    // Samples come series by series: the last series is reused without the
+    // head's lock (the pinned head keeps it allocated; Commit re-creates a
+    // series collected meanwhile).
+    MemSeries* s = ref == 0 ? nullptr : ref == last_ref_ ? last_series_ : head.Get(ref);
     if (s == nullptr) {
       if (ref != 0 && labels.empty()) return NotFoundError("unknown series ref");
       RETURN_IF_ERROR(CheckLabels(labels));
       bool created;
       s = head.GetOrCreate(labels, [this] { return db_.NewSeriesId(); }, &created);
     }
+    last_ref_ = s->id;
+    last_series_ = s;
     // The common case, a newer sample, needs no lock; Commit checks again.
     if (t <= s->last_t.load(std::memory_order_relaxed)) {
       std::lock_guard lock(head.LockFor(*s));
@@ -81,6 +86,8 @@ class DbAppender final : public Appender {
   }
 
   DbImpl& db_;
+  SeriesRef last_ref_ = 0;
+  MemSeries* last_series_ = nullptr;
   std::vector<DbImpl::PendingSample> samples_;
   bool done_ = false;
 };

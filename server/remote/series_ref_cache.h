@@ -1,20 +1,22 @@
-// SeriesRefCache: label set → (Labels, SeriesRef) for the remote-write
-// receiver, so a steady stream of the same series skips building label sets
-// and the head's label lookup. Keyed by a hash of the wire labels and
-// checked label by label, so a hash collision costs a miss, never a wrong
-// series. Bounded: past `max_entries` it starts over.
+// SeriesRefCache: a series' label fields as they arrive on the wire →
+// (Labels, SeriesRef), for the remote-write receiver. A steady stream of
+// the same series then costs one hash and one comparison of its label
+// bytes per series and request: no label set is built, validated or looked
+// up in the head again. Only label bytes that were validated and stored
+// are ever put here. Bounded: past `max_entries` it starts over.
 //
 // Thread-safe (sharded locks).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <memory>
-#include <unordered_map>
+#include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
-#include "server/remote/write_request.h"
 #include "tsdb/labels.h"
 #include "tsdb/storage.h"
 
@@ -26,26 +28,40 @@ class SeriesRefCache {
   explicit SeriesRefCache(size_t max_entries = 4'000'000) : max_per_shard_(max_entries / kShards) {}
 
   struct Entry {
-    tsdb::Labels labels;
-    tsdb::SeriesRef ref = 0;
+    Entry(std::string_view key, tsdb::Labels labels, tsdb::SeriesRef ref)
+        : key(key), labels(std::move(labels)), ref(ref) {}
+    const std::string key;  // the wire label bytes
+    const tsdb::Labels labels;
+    // Changes when the head garbage-collects the series and it comes back.
+    std::atomic<tsdb::SeriesRef> ref;
   };
+  using EntryPtr = std::shared_ptr<Entry>;
 
-  // Hash of wire labels as they arrive (order included).
-  static uint64_t Hash(const WireLabel* labels, size_t n);
+  static uint64_t Hash(std::string_view key) { return tsdb::HashBytes(key.data(), key.size()); }
 
-  using EntryPtr = std::shared_ptr<const Entry>;
-
-  // The entry for these wire labels, or null.
-  EntryPtr Find(uint64_t hash, const WireLabel* labels, size_t n) const;
-  // Adds or replaces the entry for e.labels.
-  void Put(uint64_t hash, Entry e);
+  // The entry for these wire label bytes, or null.
+  EntryPtr Find(uint64_t hash, std::string_view key) const;
+  // Adds the entry for `key`, or updates its ref when there is one.
+  void Put(uint64_t hash, std::string_view key, const tsdb::Labels& labels, tsdb::SeriesRef ref);
 
  private:
   static constexpr size_t kShards = 16;
+  // Open addressing with linear probing: a lookup reads one slot (the hash
+  // is in it) and the entry's key, where a node-based map reads a bucket,
+  // a node and the key, each a cache miss once the table is large.
+  struct Slot {
+    uint64_t hash = 0;
+    EntryPtr entry;  // null: empty
+  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_multimap<uint64_t, EntryPtr> map;  // GUARDED_BY(mu)
+    std::vector<Slot> slots;  // GUARDED_BY(mu); size a power of two, at most half full
+    size_t used = 0;          // GUARDED_BY(mu)
+    void Grow();
   };
+  // The index of the slot holding `key`, or of the empty slot where it
+  // would go (`slots` is not empty).
+  static size_t Probe(const std::vector<Slot>& slots, uint64_t hash, std::string_view key);
   size_t max_per_shard_;
   std::array<Shard, kShards> shards_;
 };

@@ -43,6 +43,13 @@ Status CheckSeries(const WireLabel* labels, size_t n) {
   return Status();
 }
 
+tsdb::Labels ToLabels(const WireLabel* labels, size_t n) {
+  std::vector<tsdb::Label> v;
+  v.reserve(n);
+  for (size_t i = 0; i < n; ++i) v.push_back({std::string(labels[i].name), std::string(labels[i].value)});
+  return tsdb::Labels(std::move(v));
+}
+
 class WriteHandler {
  public:
   WriteHandler(AppState& app, RemoteWriteStats& stats) : app_(app), stats_(stats) {}
@@ -61,34 +68,45 @@ class WriteHandler {
     thread_local WriteRequestView wr;
     if (Status st = DecodeWriteRequest(*raw, &wr); !st.ok()) return BadRequest(st.message());
     // Validated whole first: a bad series refuses the request before any
-    // sample of it is stored.
-    for (const WireSeries& s : wr.series) {
+    // sample of it is stored. A series whose label bytes are cached was
+    // validated when they were first stored.
+    std::vector<Known> known(wr.series.size());
+    for (size_t i = 0; i < wr.series.size(); ++i) {
+      const WireSeries& s = wr.series[i];
+      if (!s.label_bytes.empty()) {
+        known[i].hash = SeriesRefCache::Hash(s.label_bytes);
+        known[i].entry = cache_.Find(known[i].hash, s.label_bytes);
+      }
+      if (known[i].entry != nullptr) continue;
       if (Status st = CheckSeries(&wr.labels[s.first_label], s.num_labels); !st.ok()) {
         return BadRequest(st.message());
       }
     }
+    return Store(wr, known);
+  }
+
+  // Each series' cache entry (null when its labels are not cached) and the
+  // hash of its label bytes.
+  struct Known {
+    SeriesRefCache::EntryPtr entry;
+    uint64_t hash = 0;
+  };
+
+  Response Store(const WriteRequestView& wr, const std::vector<Known>& known) {
     tsdb::Db* db = app_.db();
     std::unique_ptr<tsdb::Appender> app = db->NewAppender();
     uint64_t stored = 0;
-    for (const WireSeries& s : wr.series) {
+    for (size_t i = 0; i < wr.series.size(); ++i) {
+      const WireSeries& s = wr.series[i];
       if (s.num_samples == 0) continue;
-      const WireLabel* labels = &wr.labels[s.first_label];
-      const uint64_t hash = SeriesRefCache::Hash(labels, s.num_labels);
-      SeriesRefCache::EntryPtr entry = cache_.Find(hash, labels, s.num_labels);
+      const SeriesRefCache::Entry* entry = known[i].entry.get();
       tsdb::Labels built;
-      if (entry == nullptr) {
-        std::vector<tsdb::Label> v;
-        v.reserve(s.num_labels);
-        for (uint32_t i = 0; i < s.num_labels; ++i) {
-          v.push_back({std::string(labels[i].name), std::string(labels[i].value)});
-        }
-        built = tsdb::Labels(std::move(v));
-      }
+      if (entry == nullptr) built = ToLabels(&wr.labels[s.first_label], s.num_labels);
       const tsdb::Labels& lset = entry != nullptr ? entry->labels : built;
-      tsdb::SeriesRef ref = entry != nullptr ? entry->ref : 0;
+      tsdb::SeriesRef ref = entry != nullptr ? entry->ref.load(std::memory_order_relaxed) : 0;
       const tsdb::SeriesRef first_ref = ref;
-      for (uint32_t i = 0; i < s.num_samples; ++i) {
-        const WireSample& smp = wr.samples[s.first_sample + i];
+      for (uint32_t j = 0; j < s.num_samples; ++j) {
+        const WireSample& smp = wr.samples[s.first_sample + j];
         Result<tsdb::SeriesRef> r = app->Append(ref, lset, smp.timestamp, smp.value);
         if (!r.ok()) {
           app->Rollback().IgnoreError();
@@ -102,7 +120,7 @@ class WriteHandler {
         ref = *r;
       }
       stored += s.num_samples;
-      if (ref != first_ref) cache_.Put(hash, {lset, ref});
+      if (ref != first_ref && !s.label_bytes.empty()) cache_.Put(known[i].hash, s.label_bytes, lset, ref);
     }
     if (Status st = app->Commit(); !st.ok()) return Response::Text(500, st.message() + "\n");
     stats_.samples.fetch_add(stored, std::memory_order_relaxed);

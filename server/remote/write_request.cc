@@ -19,6 +19,7 @@ class Reader {
   explicit Reader(std::string_view buf) : p_(buf.data()), end_(buf.data() + buf.size()) {}
 
   bool done() const { return p_ >= end_; }
+  const char* pos() const { return p_; }
 
   bool Varint(uint64_t* v) {
     uint64_t result = 0;
@@ -92,7 +93,23 @@ Status DecodeLabel(std::string_view buf, WireLabel* out) {
   return Status();
 }
 
+// The shape every client sends for a sample with a non-zero value and
+// timestamp: value (field 1, fixed64), then timestamp (field 2, varint) up
+// to the end. False for anything else, which the general loop decodes.
+bool DecodeCommonSample(std::string_view buf, WireSample* out) {
+  if (buf.size() < 11 || buf[0] != 0x09 || buf[9] != 0x10) return false;
+  Reader r(buf.substr(10));
+  uint64_t t;
+  if (!r.Varint(&t) || !r.done()) return false;
+  uint64_t bits;
+  std::memcpy(&bits, buf.data() + 1, 8);
+  out->value = std::bit_cast<double>(bits);
+  out->timestamp = static_cast<int64_t>(t);
+  return true;
+}
+
 Status DecodeSample(std::string_view buf, WireSample* out) {
+  if (DecodeCommonSample(buf, out)) return Status();
   Reader r(buf);
   while (!r.done()) {
     uint32_t field, type;
@@ -119,13 +136,23 @@ Status DecodeSeries(std::string_view buf, WriteRequestView* out) {
   s.first_label = static_cast<uint32_t>(out->labels.size());
   s.first_sample = static_cast<uint32_t>(out->samples.size());
   Reader r(buf);
+  const char* labels_begin = nullptr;
+  const char* labels_end = nullptr;
+  bool labels_contiguous = true;
   while (!r.done()) {
+    const char* field_begin = r.pos();
     uint32_t field, type;
     if (!r.Tag(&field, &type)) return Malformed("bad time series field");
     if ((field == 1 || field == 2) && type == kLengthDelimited) {
       std::string_view msg;
       if (!r.Bytes(&msg)) return Malformed("truncated time series");
       if (field == 1) {
+        if (labels_begin == nullptr) {
+          labels_begin = field_begin;
+        } else if (labels_end != field_begin) {
+          labels_contiguous = false;
+        }
+        labels_end = r.pos();
         out->labels.emplace_back();
         if (Status st = DecodeLabel(msg, &out->labels.back()); !st.ok()) return st;
       } else {
@@ -140,6 +167,9 @@ Status DecodeSeries(std::string_view buf, WriteRequestView* out) {
   }
   s.num_labels = static_cast<uint32_t>(out->labels.size()) - s.first_label;
   s.num_samples = static_cast<uint32_t>(out->samples.size()) - s.first_sample;
+  if (labels_begin != nullptr && labels_contiguous) {
+    s.label_bytes = std::string_view(labels_begin, static_cast<size_t>(labels_end - labels_begin));
+  }
   out->series.push_back(s);
   return Status();
 }

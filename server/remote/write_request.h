@@ -32,6 +32,11 @@ struct WireSample {
 struct WireSeries {
   uint32_t first_label = 0, num_labels = 0;
   uint32_t first_sample = 0, num_samples = 0;
+  // The series' label fields exactly as they arrived, tags included, when
+  // nothing else sits between them (every client sends them so); empty
+  // otherwise. Equal bytes always decode to equal labels, so the receiver
+  // keys its series cache by them without looking at single labels.
+  std::string_view label_bytes;
 };
 
 struct WriteRequestView {

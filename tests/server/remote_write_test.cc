@@ -8,6 +8,7 @@
 
 #include "server/app_state.h"
 #include "server/logger.h"
+#include "server/remote/series_ref_cache.h"
 #include "server/remote/snappy_block.h"
 #include "server/remote/write_handler.h"
 #include "server/remote/write_request.h"
@@ -81,6 +82,55 @@ TEST(WriteRequest, BadInputIsAnErrorNeverACrash) {
     bad[i] = static_cast<char>(bad[i] ^ 0x5a);
     DecodeWriteRequest(bad, &out).IgnoreError();
   }
+}
+
+// A label field (tag 1) holding name/value, and a sample field (tag 2).
+std::string LabelField(std::string_view name, std::string_view value) {
+  std::string l = std::string("\x0a") + char(name.size()) + std::string(name) + "\x12" +
+                  char(value.size()) + std::string(value);
+  return std::string("\x0a") + char(l.size()) + l;
+}
+std::string SampleField(int64_t t) {
+  std::string smp = std::string("\x09") + std::string(8, '\0') + "\x10" + char(t);  // t < 128
+  return std::string("\x12") + char(smp.size()) + smp;
+}
+std::string SeriesField(const std::string& body) { return std::string("\x0a") + char(body.size()) + body; }
+
+TEST(WriteRequest, LabelBytesAreTheContiguousLabelFields) {
+  const std::string labels = LabelField("__name__", "up") + LabelField("job", "a");
+  const std::string wire = SeriesField(labels + SampleField(1) + SampleField(2)) +
+                           SeriesField(SampleField(3) + labels) +
+                           SeriesField(LabelField("__name__", "up") + SampleField(4) + LabelField("job", "a")) +
+                           SeriesField(SampleField(5));
+  WriteRequestView got;
+  ASSERT_TRUE(DecodeWriteRequest(wire, &got).ok());
+  ASSERT_EQ(got.series.size(), 4u);
+  EXPECT_EQ(got.series[0].label_bytes, labels);
+  EXPECT_EQ(got.series[1].label_bytes, labels);
+  EXPECT_EQ(got.series[2].label_bytes, "");  // a sample between the labels
+  EXPECT_EQ(got.series[2].num_labels, 2u);
+  EXPECT_EQ(got.series[3].label_bytes, "");
+}
+
+TEST(SeriesRefCache, FindsByEqualBytesAndUpdatesRefs) {
+  SeriesRefCache cache(16 * 2);  // two entries per shard
+  const tsdb::Labels up({{"__name__", "up"}});
+  const uint64_t h = SeriesRefCache::Hash("k1");
+  EXPECT_EQ(cache.Find(h, "k1"), nullptr);
+  cache.Put(h, "k1", up, 7);
+  ASSERT_NE(cache.Find(h, "k1"), nullptr);
+  EXPECT_EQ(cache.Find(h, "k1")->ref.load(), 7u);
+  EXPECT_EQ(cache.Find(h, "k1")->labels, up);
+  EXPECT_EQ(cache.Find(h, "k2"), nullptr);  // same hash, other bytes: a miss
+  SeriesRefCache::EntryPtr held = cache.Find(h, "k1");
+  cache.Put(h, "k1", up, 9);
+  EXPECT_EQ(held->ref.load(), 9u);
+  // Full shard: starts over, and a held entry stays valid.
+  cache.Put(h, "k2", up, 10);
+  cache.Put(h, "k3", up, 11);
+  EXPECT_EQ(cache.Find(h, "k1"), nullptr);
+  EXPECT_EQ(cache.Find(h, "k3")->ref.load(), 11u);
+  EXPECT_EQ(held->labels, up);
 }
 
 TEST(SnappyBlock, RejectsCorruptAndOversizedInput) {
@@ -157,6 +207,19 @@ TEST_F(RemoteWrite, StoresEverySampleAndAnswers204) {
   EXPECT_EQ(Post(next.Body()).status, 204);
   EXPECT_EQ(Stored("up"), 5u);
   EXPECT_EQ(stats_.samples.load(), 6u);
+}
+
+TEST_F(RemoteWrite, LabelsBetweenSamplesAreStoredToo) {
+  const std::string series = LabelField("__name__", "up") + SampleField(1) + LabelField("job", "a");
+  EXPECT_EQ(Post(SnappyEncode(SeriesField(series))).status, 204);
+  EXPECT_EQ(Stored("up"), 1u);
+  const std::string next = LabelField("__name__", "up") + SampleField(2) + LabelField("job", "a");
+  EXPECT_EQ(Post(SnappyEncode(SeriesField(next))).status, 204);
+  EXPECT_EQ(Stored("up"), 2u);
+  // The cached path refuses nothing it would not refuse uncached.
+  const std::string bad = LabelField("job", "a") + SampleField(3);
+  EXPECT_EQ(Post(SnappyEncode(SeriesField(bad))).status, 400);
+  EXPECT_EQ(Post(SnappyEncode(SeriesField(bad))).status, 400);
 }
 
 TEST_F(RemoteWrite, MalformedBodiesAre400) {
