@@ -12,6 +12,7 @@
 #include "tsdb/db_impl.h"
 #include "tsdb/partition.h"
 #include "tsdb/rocks/coding.h"
+#include "tsdb/rocks/index_writes.h"
 #include "tsdb/rocks/keys.h"
 #include "tsdb/rocks/rocks_status.h"
 
@@ -20,31 +21,6 @@ namespace {
 
 // Series per write batch: bounds the batch size and lock hold times.
 constexpr size_t kSeriesPerBatch = 4096;
-
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-// A series' entries in a partition's index: its labels, a posting per label
-// and the label values (the same value key for many series).
-void AddIndexEntries(KeyValues& out, const Labels& labels, uint64_t id, int64_t partition) {
-  out.emplace_back(keys::IndexSeriesKey(partition, id), keys::EncodeLabels(labels));
-  for (const Label& l : labels) {
-    out.emplace_back(keys::PostingKey(partition, l.name, l.value, id), std::string());
-    out.emplace_back(keys::ValueKey(partition, l.name, l.value), std::string());
-  }
-}
-
-// Adds `kvs` to the batch in key order, each key once. RocksDB's memtable
-// inserts a key right after the previous one in constant time, but a random
-// one in a skiplist search: with a million series closing a partition,
-// unsorted index writes took most of the time.
-void PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, KeyValues& kvs) {
-  std::sort(kvs.begin(), kvs.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t i = 0; i < kvs.size(); ++i) {
-    if (i > 0 && kvs[i].first == kvs[i - 1].first) continue;
-    batch.Put(cf, kvs[i].first, kvs[i].second);
-  }
-}
 
 }  // namespace
 
@@ -94,7 +70,7 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
   for (size_t begin = from; begin < to; begin += kSeriesPerBatch) {
     size_t end = std::min(to, begin + kSeriesPerBatch);
     rocksdb::WriteBatch batch;
-    KeyValues index;
+    keys::IndexWrites index;
     std::vector<std::pair<MemSeries*, size_t>> persisted;  // series, sealed count
     std::vector<int64_t> new_partitions;
     std::vector<Sample> samples;
@@ -129,7 +105,7 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
         for (const SealedChunk& c : sealed) {
           int64_t p = PartitionOf(c.mint, options_.partition_ms);
           if (p > indexed) {
-            AddIndexEntries(index, labels, s->id, p);
+            index.Add(labels, s->id, p);
             new_partitions.push_back(p);
             indexed = p;
           }
@@ -142,7 +118,7 @@ Status DbImpl::PersistRange(const std::vector<MemSeries*>& series, size_t from, 
       }
       if (write_snap) batch.Put(cfs_.head, keys::U64Key(s->id), snap);
     }
-    PutSorted(batch, cfs_.index, index);
+    index.WriteTo(batch, cfs_.index);
     if (batch.Count() == 0) continue;
     RETURN_IF_ERROR(Write(batch));
     // A late chunk indexed into a closed partition changes its postings.
