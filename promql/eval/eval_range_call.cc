@@ -26,6 +26,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
   const bool keep_name = name == "last_over_time";  // it acts like an offset
   const bool counter = name == "rate" || name == "increase";
   RangeKernel kernel = absent ? nullptr : LookupRangeKernel(name);
+  const RangeBatchKernel batch = absent ? nullptr : LookupRangeBatchKernel(name);
   if (!absent && kernel == nullptr) {
     ThrowStatus(Status(StatusCode::kInternal, "function not implemented: " + std::string(name)));
   }
@@ -56,6 +57,16 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
     size_t lo = 0, hi = 0;
     int64_t touched = 0;
     std::vector<double> step_args(scalars.size());
+    // With a batch kernel the windows are cut first and computed in one call.
+    thread_local std::vector<WindowIndex> window_buf;
+    thread_local std::vector<int64_t> window_ts_buf;
+    std::vector<WindowIndex>& windows = window_buf;
+    std::vector<int64_t>& window_ts = window_ts_buf;
+    size_t nwindows = 0;
+    if (batch != nullptr) {
+      windows.resize(static_cast<size_t>(nsteps));
+      window_ts.resize(static_cast<size_t>(nsteps));
+    }
     for (int64_t i = 0; i < nsteps; ++i) {
       // Subqueries give millions of steps: stop soon on timeout or cancel.
       if ((i & 4095) == 4095) ctx_.limits->Check();
@@ -69,6 +80,11 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
         present[i] = 1;
         continue;
       }
+      if (batch != nullptr) {
+        windows[nwindows] = {static_cast<uint32_t>(lo), static_cast<uint32_t>(hi), ref};
+        window_ts[nwindows++] = ts;
+        continue;
+      }
       for (size_t k = 0; k < scalars.size(); ++k) step_args[k] = scalars[k][i];
       if (holt_winters) {
         if (Status st = CheckHoltWintersArgs(step_args[0], step_args[1]); !st.ok()) {
@@ -78,6 +94,17 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
       RangeWindow w{std::span<const Point>(pts.data() + lo, hi - lo), ref - range, ref, range, ts};
       if (counter) w.may_have_resets = drops[hi - 1] != drops[lo];
       if (std::optional<double> v = kernel(w, step_args)) o.points.push_back({ts, *v});
+    }
+    if (nwindows > 0) {
+      thread_local std::vector<double> values;
+      thread_local std::vector<uint8_t> has;
+      values.resize(nwindows);
+      has.resize(nwindows);
+      batch(pts, std::span<const WindowIndex>(windows.data(), nwindows), range, drops.data(),
+            values.data(), has.data());
+      for (size_t k = 0; k < nwindows; ++k) {
+        if (has[k]) o.points.push_back({window_ts[k], values[k]});
+      }
     }
     ctx_.limits->CountTouched(touched);
     if (!o.points.empty()) {

@@ -42,6 +42,14 @@ RangeKernel LookupRangeKernel(std::string_view name) {
   return nullptr;
 }
 
+RangeBatchKernel LookupRangeBatchKernel(std::string_view name) {
+  using namespace internal;
+  if (name == "rate") return &RateBatch;
+  if (name == "increase") return &IncreaseBatch;
+  if (name == "delta") return &DeltaBatch;
+  return nullptr;
+}
+
 namespace {
 
 // Go's fmt "%f": six decimals, and "+Inf"/"-Inf"/"NaN" for the specials.

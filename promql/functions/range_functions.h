@@ -73,6 +73,28 @@ using RangeKernel = std::optional<double> (*)(const RangeWindow& w,
 // absent_over_time is the engine's own (it looks at the whole selection).
 RangeKernel LookupRangeKernel(std::string_view name);
 
+// One window of a series for a batch kernel: points [lo, hi) of the
+// series, a range that ends at end_ms (eval time - offset) and starts the
+// selector's range before.
+struct WindowIndex {
+  uint32_t lo = 0, hi = 0;
+  int64_t end_ms = 0;
+};
+
+// A function over every window of one series in one call, for those whose
+// per-window cost is a chain of dependent divisions (rate, increase,
+// delta): in one loop the chains of consecutive windows overlap. Results
+// are bit for bit the kernel's: out[i] is windows[i]'s value, has[i] is 0
+// where the kernel gives no sample.
+//   drops: for rate and increase, drops[k] counts the points j in 1..k lower
+//   than the point before (so a window's count is a difference); unused by
+//   delta.
+using RangeBatchKernel = void (*)(std::span<const Point> points, std::span<const WindowIndex> windows,
+                                  int64_t range_ms, const uint32_t* drops, double* out, uint8_t* has);
+
+// The batch kernel of a range function by name, or null (use the kernel).
+RangeBatchKernel LookupRangeBatchKernel(std::string_view name);
+
 // Prometheus panics (an evaluation error, HTTP 422) when holt_winters'
 // factors are out of range. The engine calls this each time it is about to
 // call the holt_winters kernel -- Prometheus 2.42 checks inside the function,

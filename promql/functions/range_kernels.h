@@ -18,6 +18,13 @@ std::optional<double> Increase(const RangeWindow& w, Args args);
 std::optional<double> Delta(const RangeWindow& w, Args args);
 std::optional<double> Irate(const RangeWindow& w, Args args);
 std::optional<double> Idelta(const RangeWindow& w, Args args);
+// The batch kernels of rate, increase and delta.
+void RateBatch(std::span<const Point> points, std::span<const WindowIndex> windows, int64_t range_ms,
+               const uint32_t* drops, double* out, uint8_t* has);
+void IncreaseBatch(std::span<const Point> points, std::span<const WindowIndex> windows,
+                   int64_t range_ms, const uint32_t* drops, double* out, uint8_t* has);
+void DeltaBatch(std::span<const Point> points, std::span<const WindowIndex> windows, int64_t range_ms,
+                const uint32_t* drops, double* out, uint8_t* has);
 
 // regression.cc: least squares and smoothing.
 std::optional<double> Deriv(const RangeWindow& w, Args args);

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 
 #include "promql/functions/range_kernels.h"
 
@@ -10,17 +11,19 @@ namespace pharos::promql::internal {
 namespace {
 
 // The increase of the series over the window, extrapolated towards the window
-// edges, optionally per second of the range. The order of operations follows
-// Prometheus so that results agree to the last bit.
-std::optional<double> ExtrapolatedRate(const RangeWindow& w, bool is_counter, bool is_rate) {
-  const auto& p = w.points;
+// edges, optionally per second of the range (range_seconds; 0 for none). The
+// order of operations follows Prometheus so that results agree to the last
+// bit. Inline: the batch kernels below loop over it.
+inline std::optional<double> ExtrapolatedRate(std::span<const Point> p, int64_t range_start_ms,
+                                              int64_t range_end_ms, bool is_counter,
+                                              bool may_have_resets, double range_seconds) {
   const size_t n = p.size();
   if (n < 2) return std::nullopt;
   const Point& first = p.front();
   const Point& last = p.back();
 
   double result = last.v - first.v;
-  if (is_counter && w.may_have_resets) {
+  if (is_counter && may_have_resets) {
     // A drop is a counter reset: the counter restarted from zero, so the value
     // before the drop was lost from the increase.
     double prev = first.v;
@@ -30,8 +33,8 @@ std::optional<double> ExtrapolatedRate(const RangeWindow& w, bool is_counter, bo
     }
   }
 
-  double duration_to_start = static_cast<double>(first.t - w.range_start_ms) / 1000;
-  const double duration_to_end = static_cast<double>(w.range_end_ms - last.t) / 1000;
+  double duration_to_start = static_cast<double>(first.t - range_start_ms) / 1000;
+  const double duration_to_end = static_cast<double>(range_end_ms - last.t) / 1000;
   const double sampled_interval = static_cast<double>(last.t - first.t) / 1000;
   const double average_between = sampled_interval / static_cast<double>(n - 1);
 
@@ -51,8 +54,27 @@ std::optional<double> ExtrapolatedRate(const RangeWindow& w, bool is_counter, bo
   extrapolate_to += duration_to_end < threshold ? duration_to_end : average_between / 2;
 
   double factor = extrapolate_to / sampled_interval;
-  if (is_rate) factor /= RangeSeconds(w.range_ms);
+  if (range_seconds != 0) factor /= range_seconds;
   return result * factor;
+}
+
+std::optional<double> ExtrapolatedRate(const RangeWindow& w, bool is_counter, bool is_rate) {
+  return ExtrapolatedRate(w.points, w.range_start_ms, w.range_end_ms, is_counter, w.may_have_resets,
+                          is_rate ? RangeSeconds(w.range_ms) : 0);
+}
+
+template <bool kCounter, bool kRate>
+void ExtrapolatedRates(std::span<const Point> points, std::span<const WindowIndex> windows,
+                       int64_t range_ms, const uint32_t* drops, double* out, uint8_t* has) {
+  const double range_seconds = kRate ? RangeSeconds(range_ms) : 0;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const WindowIndex& w = windows[i];
+    const bool resets = kCounter && w.hi > w.lo && drops[w.hi - 1] != drops[w.lo];
+    std::optional<double> v = ExtrapolatedRate(points.subspan(w.lo, w.hi - w.lo), w.end_ms - range_ms,
+                                               w.end_ms, kCounter, resets, range_seconds);
+    has[i] = v.has_value();
+    out[i] = v.value_or(0);
+  }
 }
 
 // irate and idelta: the last two points only.
@@ -85,5 +107,18 @@ std::optional<double> Delta(const RangeWindow& w, Args) {
 }
 std::optional<double> Irate(const RangeWindow& w, Args) { return InstantValue(w, true); }
 std::optional<double> Idelta(const RangeWindow& w, Args) { return InstantValue(w, false); }
+
+void RateBatch(std::span<const Point> points, std::span<const WindowIndex> windows, int64_t range_ms,
+               const uint32_t* drops, double* out, uint8_t* has) {
+  ExtrapolatedRates<true, true>(points, windows, range_ms, drops, out, has);
+}
+void IncreaseBatch(std::span<const Point> points, std::span<const WindowIndex> windows,
+                   int64_t range_ms, const uint32_t* drops, double* out, uint8_t* has) {
+  ExtrapolatedRates<true, false>(points, windows, range_ms, drops, out, has);
+}
+void DeltaBatch(std::span<const Point> points, std::span<const WindowIndex> windows, int64_t range_ms,
+                const uint32_t* drops, double* out, uint8_t* has) {
+  ExtrapolatedRates<false, false>(points, windows, range_ms, drops, out, has);
+}
 
 }  // namespace pharos::promql::internal

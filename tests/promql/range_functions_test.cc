@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -154,6 +155,49 @@ TEST(Rate, LargeRanges) {
   ExpectSame(Eval("rate", s, range, range), 365.0 / (365 * 86400.0));
   EXPECT_EQ(RangeSeconds(range), 31'536'000.0);
   EXPECT_EQ(RangeSeconds(1500), 1.5);
+}
+
+TEST(RateBatch, AgreesWithTheKernelBitForBit) {
+  // A jittered counter with resets, a NaN and repeated timestamps, cut into
+  // windows at a fixed step as the engine does.
+  std::vector<Point> s;
+  uint64_t x = 12345;
+  auto next = [&x] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
+  double v = 0;
+  int64_t t = 0;
+  for (int i = 0; i < 400; ++i) {
+    t += 1 + static_cast<int64_t>(next() >> 59) * 1000;  // 1 ms .. 31 s apart
+    v = (next() >> 60) == 0 ? static_cast<double>(next() >> 62) : v + static_cast<double>(next() >> 54) / 7;
+    s.push_back({t, i == 200 ? kNaN : v});
+  }
+  std::vector<uint32_t> drops(s.size());
+  for (size_t k = 1; k < s.size(); ++k) drops[k] = drops[k - 1] + (s[k].v < s[k - 1].v ? 1 : 0);
+  EXPECT_EQ(LookupRangeBatchKernel("irate"), nullptr);
+  EXPECT_EQ(LookupRangeBatchKernel("avg_over_time"), nullptr);
+  for (const char* fn : {"rate", "increase", "delta"}) {
+    RangeBatchKernel batch = LookupRangeBatchKernel(fn);
+    ASSERT_NE(batch, nullptr) << fn;
+    for (int64_t range : {1'000, 45'000, 300'000}) {
+      std::vector<WindowIndex> windows;
+      size_t lo = 0, hi = 0;
+      for (int64_t end = 0; end <= t + range; end += 15'000) {
+        while (hi < s.size() && s[hi].t <= end) ++hi;
+        while (lo < hi && s[lo].t < end - range) ++lo;
+        if (lo < hi) windows.push_back({static_cast<uint32_t>(lo), static_cast<uint32_t>(hi), end});
+      }
+      std::vector<double> out(windows.size());
+      std::vector<uint8_t> has(windows.size());
+      batch(s, windows, range, drops.data(), out.data(), has.data());
+      for (size_t i = 0; i < windows.size(); ++i) {
+        std::optional<double> want = Eval(fn, s, windows[i].end_ms, range);
+        ASSERT_EQ(has[i] != 0, want.has_value()) << fn << " " << range << " " << i;
+        if (want) {
+          ASSERT_EQ(std::bit_cast<uint64_t>(out[i]), std::bit_cast<uint64_t>(*want))
+              << fn << " " << range << " " << i << ": " << out[i] << " vs " << *want;
+        }
+      }
+    }
+  }
 }
 
 TEST(Irate, LastTwoPoints) {
