@@ -1,5 +1,5 @@
 // Chunk encoding microbenchmarks: decode, encode and append throughput, and
-// size.
+// size; and the WAL record encoding of a remote-write batch.
 //
 //   build/tests/bench/chunk_bench [--benchmark_filter=Decode]
 //
@@ -19,6 +19,7 @@
 #include "tsdb/chunkenc/decimal_chunk.h"
 #include "tsdb/chunkenc/xor_chunk.h"
 #include "tsdb/sample.h"
+#include "tsdb/wal/wal_record.h"
 
 namespace pharos::tsdb {
 namespace {
@@ -227,6 +228,27 @@ void BM_XorAppendManySeries(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kSeries);
 }
 BENCHMARK(BM_XorAppendManySeries)->Arg(0)->Arg(4)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond);
+
+// A remote-write batch's WAL record (200 series x 10 samples, series by
+// series): encoding cost per sample and bytes per sample.
+void BM_WalRecordEncode(benchmark::State& state, Data data) {
+  std::vector<WalSample> batch;
+  for (int s = 0; s < 200; ++s) {
+    const std::vector<Sample> series = MakeSeries(data, s);
+    for (int i = 0; i < 10; ++i) batch.push_back({static_cast<uint64_t>(s + 1), series[i].t, series[i].v});
+  }
+  std::string record;
+  for (auto _ : state) {
+    record.clear();
+    EncodeWalRecord(batch, &record);
+    benchmark::DoNotOptimize(record.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(batch.size()));
+  state.counters["bytes/sample"] = static_cast<double>(record.size()) / static_cast<double>(batch.size());
+}
+BENCHMARK_CAPTURE(BM_WalRecordEncode, counter, Data::kCounter);
+BENCHMARK_CAPTURE(BM_WalRecordEncode, gauge, Data::kGauge);
+BENCHMARK_CAPTURE(BM_WalRecordEncode, float_walk, Data::kFloatWalk);
 
 // Reopening open chunks: Restore() from bytes and AppendState() against
 // FromBytes(), which decodes.
