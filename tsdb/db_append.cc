@@ -170,6 +170,7 @@ Status DbImpl::CommitSamples(std::vector<PendingSample>& samples) {
           CountRejection(o);
         }
       });
+  last_commit_ms_.store(NowMs(), std::memory_order_relaxed);
   const uint64_t total = samples_appended_.fetch_add(appended, std::memory_order_relaxed) + appended;
   if (total - samples_at_wake_.load(std::memory_order_relaxed) >= kWakeMaintenanceEverySamples) {
     samples_at_wake_.store(total, std::memory_order_relaxed);

@@ -129,7 +129,13 @@ class DbImpl final : public Db {
   // Serialises maintenance rounds (background thread, Close, DeleteSeries).
   std::mutex maintain_mu_;
   int64_t last_checkpoint_ms_ = 0;  // GUARDED_BY(maintain_mu_)
-  uint64_t samples_at_checkpoint_ = 0;  // GUARDED_BY(maintain_mu_)
+  std::atomic<uint64_t> samples_at_checkpoint_{0};  // written under maintain_mu_
+  // When the last batch was committed: a head that has gone quiet after a
+  // burst of samples is checkpointed and flushed without waiting for the
+  // interval (QuietCheckpointDue).
+  std::atomic<int64_t> last_commit_ms_{0};
+  static constexpr int64_t kQuietMs = 5'000;
+  bool QuietCheckpointDue() const;
   // Samples committed since then that wake maintenance early, so sealed
   // chunks do not pile up in memory during a fast backfill.
   static constexpr uint64_t kWakeMaintenanceEverySamples = 2'000'000;

@@ -302,9 +302,17 @@ Status DbImpl::Close() {
 
 void DbImpl::BackgroundLoop() {
   std::unique_lock lock(bg_mu_);
+  int64_t last_round_ms = NowMs();
   while (!stopping_) {
-    bg_cv_.wait_for(lock, std::chrono::milliseconds(options_.maintenance_interval_ms));
+    // Between rounds, a look every kQuietMs for a head gone quiet.
+    const int64_t wait_ms = std::min<int64_t>(options_.maintenance_interval_ms, kQuietMs);
+    const bool woken =
+        bg_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms)) == std::cv_status::no_timeout;
     if (stopping_) break;
+    if (!woken && NowMs() - last_round_ms < options_.maintenance_interval_ms && !QuietCheckpointDue()) {
+      continue;
+    }
+    last_round_ms = NowMs();
     lock.unlock();
     Status s = Maintain(false);
     if (!s.ok()) std::fprintf(stderr, "pharos: storage maintenance: %s\n", s.ToString().c_str());

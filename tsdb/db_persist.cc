@@ -40,13 +40,31 @@ Status DbImpl::Maintain(bool force_checkpoint) {
   const uint64_t wal_limit =
       std::max<uint64_t>(kCheckpointMinSamples, 30 * static_cast<uint64_t>(head_->NumSeries()));
   const bool wal_long = samples_appended_.load() - samples_at_checkpoint_ >= wal_limit;
-  if (force_checkpoint || partition_closed || wal_long ||
+  const bool quiet = QuietCheckpointDue();
+  if (force_checkpoint || partition_closed || wal_long || quiet ||
       NowMs() - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
     RETURN_IF_ERROR(Checkpoint());
+  }
+  if (quiet) {
+    // RocksDB keeps its log files until every column family with writes in
+    // them has flushed; after the checkpoint nothing in them is needed.
+    rocksdb::FlushOptions fo;
+    fo.wait = false;
+    RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flushing after a checkpoint"));
   }
   RETURN_IF_ERROR(ApplyRetention());
   if (head_pins_.load() == 0) head_->FreeRemoved();
   return Status();
+}
+
+// Quiet: no batch for kQuietMs after at least a few samples per series
+// since the last checkpoint (a backfill, a remote writer that stopped). A
+// server scraping at any interval up to a minute never looks quiet in
+// between, and a slow one reaches the checkpoint interval first.
+bool DbImpl::QuietCheckpointDue() const {
+  const uint64_t pending = samples_appended_.load() - samples_at_checkpoint_.load();
+  return pending > 0 && pending >= 8 * static_cast<uint64_t>(head_->NumSeries()) &&
+         NowMs() - last_commit_ms_.load(std::memory_order_relaxed) >= kQuietMs;
 }
 
 Status DbImpl::PersistSeries(const std::vector<MemSeries*>& series, bool snapshot) {

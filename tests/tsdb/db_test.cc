@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "tests/tsdb/db_test_util.h"
 
@@ -314,6 +316,39 @@ TEST(Db, StatsReportHead) {
   ASSERT_FALSE(st.series_count_by_metric_name.empty());
   EXPECT_EQ(st.series_count_by_metric_name[0].name, "up");
   EXPECT_EQ(st.series_count_by_metric_name[0].value, 2u);
+}
+
+TEST(Db, QuietHeadIsCheckpointedWithoutWaitingForTheInterval) {
+  // A backfill of 10 samples for each of 3 series, then nothing: the WAL
+  // is truncated about kQuietMs later, not at the 60 s round or 5 min
+  // checkpoint interval; a writer that keeps going is not interrupted.
+  TempDir dir;
+  DbOptions o = TestOptions(dir.path());
+  o.background = true;
+  o.maintenance_interval_ms = 60'000;
+  auto db = MustOpen(o);
+  const Labels series[] = {Labels({{"__name__", "a"}}), Labels({{"__name__", "b"}}),
+                           Labels({{"__name__", "c"}})};
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (int i = 0; i < 10; ++i) {
+    auto app = db->NewAppender();
+    for (const Labels& l : series) ASSERT_TRUE(app->Append(0, l, now - 60'000 + i * 1000, i).ok());
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  EXPECT_EQ(db->Stats().wal_records, 10u);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (db->Stats().wal_records != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(db->Stats().wal_records, 0u);
+  EXPECT_EQ(ReadAll(*db, {M(MatchType::kEqual, "__name__", "b")}).begin()->second.size(), 10u);
+  ASSERT_TRUE(db->Close().ok());
+  // Everything is still there after a reopen.
+  auto again = MustOpen(TestOptions(dir.path()));
+  EXPECT_EQ(ReadAll(*again, {M(MatchType::kRegexMatch, "__name__", ".*")}).size(), 3u);
+  EXPECT_TRUE(again->Close().ok());
 }
 
 }  // namespace
