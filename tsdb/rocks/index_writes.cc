@@ -12,11 +12,8 @@ namespace pharos::tsdb::keys {
 void IndexWrites::Add(const Labels& labels, uint64_t id, int64_t partition) {
   series_.push_back({partition, id, EncodeLabels(labels)});
   for (const Label& l : labels) {
-    scratch_ = PostingPrefix(partition, l.name, l.value);
-    auto it = groups_.find(std::string_view(scratch_));
-    if (it == groups_.end()) {
-      it = groups_.emplace(scratch_, Group{ValueKey(partition, l.name, l.value), {}}).first;
-    }
+    auto [it, added] = groups_.try_emplace(PostingPrefix(partition, l.name, l.value));
+    if (added) it->second.value_key = ValueKey(partition, l.name, l.value);
     it->second.ids.push_back(id);
   }
 }

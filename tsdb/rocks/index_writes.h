@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -43,17 +42,8 @@ class IndexWrites {
     uint64_t id;
     std::string labels;  // encoded
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return HashBytes(s.data(), s.size()); }
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  };
-  std::unordered_map<std::string, Group, Hash, Equal> groups_;  // by posting prefix
+  std::unordered_map<std::string, Group> groups_;  // by posting prefix
   std::vector<SeriesEntry> series_;
-  std::string scratch_;
 };
 
 }  // namespace pharos::tsdb::keys
