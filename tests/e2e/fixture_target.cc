@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "server/gzip.h"
+
 namespace pharos::e2e {
 
 namespace {
@@ -21,20 +22,6 @@ namespace {
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string Gzip(const std::string& in) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, in.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 const char* Reason(int status) {
@@ -211,7 +198,7 @@ void FixtureTarget::Answer(int fd, const FixtureResponse& r, bool* keep_alive) {
     *keep_alive = false;
     return;
   }
-  std::string body = r.gzip ? Gzip(r.body) : r.body;
+  std::string body = r.gzip ? server::GzipCompress(r.body) : r.body;
   uint64_t length = r.generated_bytes > 0 ? r.generated_bytes : body.size();
   std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
   head += "Content-Type: " + r.content_type + "\r\n";
