@@ -34,6 +34,13 @@ class ByteArena {
     return out;
   }
 
+  // Takes over `other`'s blocks: views into them stay valid as long as
+  // this arena.
+  void Absorb(ByteArena&& other) {
+    for (auto& b : other.blocks_) blocks_.push_back(std::move(b));
+    other.Clear();
+  }
+
   void Clear() {
     blocks_.clear();
     next_ = nullptr;

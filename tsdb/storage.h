@@ -101,6 +101,8 @@ struct SelectHints {
   int64_t end = kMaxTime;    // inclusive, ms
   // Labels to skip computing, for callers that only need a count etc.
   bool labels_only = false;  // when true, iterators may return no samples
+  // Up to this many threads may read the selected data at once.
+  int threads = 1;
 };
 
 // Reads a consistent view over a time range.

@@ -249,6 +249,55 @@ TEST(Db, BulkAndPerSeriesReadsAgree) {
   }
 }
 
+// Reading whole partitions on several threads splits the wanted series into
+// slices of series ids: every series must come back whole and in order, and
+// both with a cache-filling short range and a long range.
+TEST(Db, BulkReadsOnSeveralThreadsAgree) {
+  TempDir dir;
+  constexpr int kSeries = 2400;  // 1600 wanted: three slices of 512 or more
+  auto db = MustOpen(TestOptions(dir.path()));
+  for (int i = 0; i < 600; ++i) {  // 10 h at 60 s: five partitions
+    auto app = db->NewAppender();
+    for (int s = 0; s < kSeries; ++s) {
+      // Every third series is of another metric: the slices skip them.
+      Labels l({{"__name__", s % 3 ? "m" : "other"}, {"s", std::to_string(s)}});
+      ASSERT_TRUE(app->Append(0, l, int64_t{i} * 60000, i + s).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+    if (i % 100 == 99) {
+      ASSERT_TRUE(db->Maintain(true).ok());
+    }
+  }
+  ASSERT_TRUE(db->Close().ok());
+  db = MustOpen(TestOptions(dir.path()));
+  for (auto [mint, maxt] : {std::pair<int64_t, int64_t>{3'000'000, 9'000'000},
+                            std::pair<int64_t, int64_t>{0, 36'000'000}}) {
+    auto q = db->NewQuerier(mint, maxt);
+    ASSERT_TRUE(q.ok());
+    const std::vector<Matcher> ms = {M(MatchType::kEqual, "__name__", "m")};
+    auto one = testing::Collect(**q, SelectHints{mint, maxt, false, 1}, ms);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    ASSERT_EQ(one->size(), size_t{kSeries * 2 / 3});
+    for (int threads : {2, 3}) {
+      auto many = testing::Collect(**q, SelectHints{mint, maxt, false, threads}, ms);
+      ASSERT_TRUE(many.ok()) << many.status().ToString();
+      ASSERT_EQ(many->size(), one->size());
+      for (size_t k = 0; k < one->size(); ++k) {
+        EXPECT_EQ((*many)[k].labels, (*one)[k].labels);
+        EXPECT_EQ((*many)[k].samples, (*one)[k].samples) << (*one)[k].labels.ToString();
+      }
+    }
+    // Values as written: series s has i + s at minute i.
+    const auto& first = one->front();
+    const int s = std::stoi(std::string(first.labels.Get("s")));
+    ASSERT_FALSE(first.samples.empty());
+    EXPECT_EQ(first.samples.front().t, (mint + 59'999) / 60'000 * 60'000);
+    EXPECT_EQ(first.samples.front().v, first.samples.front().t / 60'000 + s);
+    EXPECT_EQ(first.samples.size(), static_cast<size_t>((std::min<int64_t>(maxt, 599 * 60'000) -
+                                                         first.samples.front().t) / 60'000 + 1));
+  }
+}
+
 // Enough series that checkpoints and Close() persist on two threads.
 TEST(Db, ManySeriesSurviveCloseAndReopen) {
   TempDir dir;
