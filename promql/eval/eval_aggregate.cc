@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 #include "promql/eval/eval_error.h"
@@ -120,6 +121,55 @@ double Finalize(AggregateOp op, const GroupState& g, int64_t i) {
   }
 }
 
+// The series-by-series aggregations: each input series is folded into its
+// group's per-step arrays as it comes, groups kept in order of first
+// appearance as Prometheus lists them.
+class GroupFolder {
+ public:
+  GroupFolder(AggregateOp op, std::vector<std::string> grouping, bool without,
+              const StepRange& steps)
+      : op_(op), grouping_(std::move(grouping)), without_(without), steps_(steps) {}
+
+  void Add(const tsdb::Labels& labels, const std::vector<Point>& points) {
+    const uint64_t key = GroupKey(labels, grouping_, without_);
+    auto [it, inserted] = group_of_key_.emplace(key, static_cast<uint32_t>(groups_.size()));
+    if (inserted) {
+      const size_t nsteps = static_cast<size_t>(steps_.Steps());
+      GroupState& g = groups_.emplace_back();
+      g.labels = GroupLabels(labels, grouping_, without_);
+      g.value.assign(nsteps, 0);
+      if (op_ == AggregateOp::kAvg || op_ == AggregateOp::kStddev ||
+          op_ == AggregateOp::kStdvar) {
+        g.mean.assign(nsteps, 0);
+      }
+      g.count.assign(nsteps, 0);
+    }
+    GroupState& g = groups_[it->second];
+    for (const Point& p : points) Accumulate(op_, g, steps_.IndexOf(p.t), p.v);
+  }
+
+  Matrix Finish() {
+    Matrix out;
+    for (GroupState& g : groups_) {
+      Series o;
+      o.labels = std::move(g.labels);
+      for (int64_t i = 0; i < steps_.Steps(); ++i) {
+        if (g.count[i] > 0) o.points.push_back({steps_.TimeAt(i), Finalize(op_, g, i)});
+      }
+      if (!o.points.empty()) out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+ private:
+  const AggregateOp op_;
+  const std::vector<std::string> grouping_;
+  const bool without_;
+  const StepRange& steps_;
+  std::unordered_map<uint64_t, uint32_t> group_of_key_;
+  std::vector<GroupState> groups_;
+};
+
 // One input element at a step.
 struct Elem {
   uint32_t series;
@@ -143,8 +193,6 @@ EvalValue Evaluator::EvalAggregate(const AggregateExpr& e) {
       param = EvalScalarArg(*e.param());
     }
   }
-  EvalValue in = Eval(e.expr());
-  const Matrix& input = in.series;
   const int64_t nsteps = steps_.Steps();
   std::vector<std::string> grouping = e.grouping();
   std::sort(grouping.begin(), grouping.end());
@@ -152,45 +200,45 @@ EvalValue Evaluator::EvalAggregate(const AggregateExpr& e) {
 
   EvalValue out;
   out.type = ValueType::kVector;
-  const int64_t in_points = TotalPoints(input);
-
-  // Groups in order of first appearance, as Prometheus lists them.
-  std::unordered_map<uint64_t, uint32_t> group_of_key;
-  std::vector<uint32_t> group_of(input.size());
-  std::vector<size_t> first_member;
-  for (size_t s = 0; s < input.size(); ++s) {
-    const uint64_t key = GroupKey(input[s].labels, grouping, without);
-    auto [it, inserted] = group_of_key.emplace(key, static_cast<uint32_t>(first_member.size()));
-    if (inserted) first_member.push_back(s);
-    group_of[s] = it->second;
-  }
-  const size_t ngroups = first_member.size();
+  int64_t in_points = 0;
 
   const bool stepwise = op == AggregateOp::kTopk || op == AggregateOp::kBottomk ||
                         op == AggregateOp::kQuantile || op == AggregateOp::kCountValues;
   if (!stepwise) {
-    std::vector<GroupState> groups(ngroups);
-    const bool needs_mean =
-        op == AggregateOp::kAvg || op == AggregateOp::kStddev || op == AggregateOp::kStdvar;
-    for (size_t g = 0; g < ngroups; ++g) {
-      groups[g].labels = GroupLabels(input[first_member[g]].labels, grouping, without);
-      groups[g].value.assign(nsteps, 0);
-      if (needs_mean) groups[g].mean.assign(nsteps, 0);
-      groups[g].count.assign(nsteps, 0);
-    }
-    for (size_t s = 0; s < input.size(); ++s) {
-      GroupState& g = groups[group_of[s]];
-      for (const Point& p : input[s].points) Accumulate(op, g, steps_.IndexOf(p.t), p.v);
-    }
-    for (GroupState& g : groups) {
-      Series o;
-      o.labels = std::move(g.labels);
-      for (int64_t i = 0; i < nsteps; ++i) {
-        if (g.count[i] > 0) o.points.push_back({steps_.TimeAt(i), Finalize(op, g, i)});
+    // The input is folded as it is evaluated where it can be, so a large
+    // input is never held whole.
+    std::optional<GroupFolder> folder;
+    bool name_dropped = false;
+    auto fold = [&](const tsdb::Labels& labels, std::vector<Point>& points) {
+      if (!folder) {
+        // Grouping by the metric name of series that lost it groups by "".
+        std::vector<std::string> g = grouping;
+        if (name_dropped && !without) std::erase(g, std::string(tsdb::kMetricName));
+        folder.emplace(op, std::move(g), without, steps_);
       }
-      if (!o.points.empty()) out.series.push_back(std::move(o));
+      in_points += static_cast<int64_t>(points.size());
+      folder->Add(labels, points);
+    };
+    if (!EvalStreamed(e.expr(), fold, &name_dropped)) {
+      EvalValue in = Eval(e.expr());
+      for (Series& s : in.series) fold(s.labels, s.points);
     }
+    if (folder) out.series = folder->Finish();
   } else {
+    EvalValue in = Eval(e.expr());
+    const Matrix& input = in.series;
+    in_points = TotalPoints(input);
+    // Groups in order of first appearance, as Prometheus lists them.
+    std::unordered_map<uint64_t, uint32_t> group_of_key;
+    std::vector<uint32_t> group_of(input.size());
+    std::vector<size_t> first_member;
+    for (size_t s = 0; s < input.size(); ++s) {
+      const uint64_t key = GroupKey(input[s].labels, grouping, without);
+      auto [it, inserted] = group_of_key.emplace(key, static_cast<uint32_t>(first_member.size()));
+      if (inserted) first_member.push_back(s);
+      group_of[s] = it->second;
+    }
+    const size_t ngroups = first_member.size();
     // Gather each step's elements in series order.
     std::vector<std::vector<Elem>> at_step(nsteps);
     for (uint32_t s = 0; s < input.size(); ++s) {

@@ -14,7 +14,7 @@
 
 namespace pharos::promql {
 
-EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
+EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg, const SeriesSink* sink) {
   const std::string_view name = e.func().name;
   const auto& args = e.args();
   std::vector<std::vector<double>> scalars;
@@ -36,13 +36,12 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
   EvalValue out;
   out.type = ValueType::kVector;
 
-  // One series' output; safe to run for several series at once (absent
-  // excepted: it runs single-threaded).
-  auto process = [&](const tsdb::Labels& labels, std::vector<Point>& pts, int64_t range,
-                     const TimeModifiers& m) {
+  // One series' output points; safe to run for several series at once
+  // (absent excepted: it runs single-threaded).
+  auto process = [&](std::vector<Point>& pts, int64_t range, const TimeModifiers& m,
+                     std::vector<Point>& o) {
     std::erase_if(pts, [](const Point& p) { return tsdb::IsStaleNaN(p.v); });
-    Series o;
-    o.points.reserve(std::min<size_t>(static_cast<size_t>(nsteps), pts.size()));
+    o.reserve(std::min<size_t>(static_cast<size_t>(nsteps), pts.size()));
     // For rate and increase: drops[i] counts the drops (counter resets)
     // among points 1..i, so a window's count is a difference.
     thread_local std::vector<uint32_t> drops;
@@ -93,7 +92,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
       }
       RangeWindow w{std::span<const Point>(pts.data() + lo, hi - lo), ref - range, ref, range, ts};
       if (counter) w.may_have_resets = drops[hi - 1] != drops[lo];
-      if (std::optional<double> v = kernel(w, step_args)) o.points.push_back({ts, *v});
+      if (std::optional<double> v = kernel(w, step_args)) o.push_back({ts, *v});
     }
     if (nwindows > 0) {
       thread_local std::vector<double> values;
@@ -103,15 +102,10 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
       batch(pts, std::span<const WindowIndex>(windows.data(), nwindows), range, drops.data(),
             values.data(), has.data());
       for (size_t k = 0; k < nwindows; ++k) {
-        if (has[k]) o.points.push_back({window_ts[k], values[k]});
+        if (has[k]) o.push_back({window_ts[k], values[k]});
       }
     }
     ctx_.limits->CountTouched(touched);
-    if (!o.points.empty()) {
-      o.labels = keep_name ? labels : DropMetricName(labels);
-      ctx_.limits->Add(static_cast<int64_t>(o.points.size()));
-    }
-    return o;
   };
   const int threads = absent ? 1 : ctx_.options->parallelism;
 
@@ -124,10 +118,13 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
     const int64_t first_ref = (m.at_ms ? *m.at_ms : steps_.start) - m.offset_ms;
     const int64_t last_ref = (m.at_ms ? *m.at_ms : steps_.end) - m.offset_ms;
     const int64_t range = ms.range_ms();
-    out.series = MapSelected(ms.selector(), first_ref - range, last_ref, threads,
-                             [&](const tsdb::Labels& labels, std::vector<Point>& pts) {
-                               return process(labels, pts, range, m);
-                             });
+    auto fn = [&](std::vector<Point>& pts, std::vector<Point>& o) { process(pts, range, m, o); };
+    if (sink != nullptr) {
+      MapSelected(ms.selector(), first_ref - range, last_ref, threads, fn, *sink);
+      return out;
+    }
+    out.series =
+        MapSelectedToMatrix(ms.selector(), first_ref - range, last_ref, threads, fn, !keep_name);
     if (absent) absent_labels = AbsentLabelsFor(*arg);
   } else {
     RangeSource rs = EvalSubquery(arg->As<SubqueryExpr>());
@@ -135,7 +132,12 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg) {
     ParallelFor(rs.series.size(), threads, [&](size_t, size_t i) {
       Series& s = rs.series[i];
       const int64_t n = static_cast<int64_t>(s.points.size());
-      results[i] = process(s.labels, s.points, rs.range_ms, rs.modifiers);
+      Series& r = results[i];
+      process(s.points, rs.range_ms, rs.modifiers, r.points);
+      if (!r.points.empty()) {
+        r.labels = keep_name ? s.labels : DropMetricName(s.labels);
+        ctx_.limits->Add(static_cast<int64_t>(r.points.size()));
+      }
       ctx_.limits->Release(n);
       s.points = {};
     });

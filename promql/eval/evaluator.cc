@@ -72,6 +72,52 @@ EvalValue Evaluator::Eval(const Expr& e) {
   ThrowStatus(Status(StatusCode::kInternal, "unknown expression kind"));
 }
 
+namespace {
+
+const Expr& Unparen(const Expr& e) {
+  const Expr* x = &e;
+  while (x->Is<ParenExpr>()) x = &x->As<ParenExpr>().expr();
+  return *x;
+}
+
+// Whether every series `vs` selects has the same metric name, so dropping
+// the name cannot make two of them equal.
+bool OneMetricName(const VectorSelector& vs) {
+  for (const tsdb::Matcher& m : vs.matchers()) {
+    if (m.name() == tsdb::kMetricName && m.type() == tsdb::MatchType::kEqual) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Evaluator::EvalStreamed(const Expr& e, const SeriesSink& sink, bool* name_dropped) {
+  const Expr& x = Unparen(e);
+  if (x.Is<VectorSelector>()) {
+    *name_dropped = false;
+    EvalVectorSelector(x.As<VectorSelector>(), /*sample_times=*/false, &sink);
+    return true;
+  }
+  if (!x.Is<Call>()) return false;
+  const Call& call = x.As<Call>();
+  const std::string_view name = call.func().name;
+  if (name == "absent_over_time") return false;
+  for (size_t i = 0; i < call.args().size(); ++i) {
+    const Expr& arg = Unparen(*call.args()[i]);
+    if (arg.Is<SubqueryExpr>()) return false;
+    if (!arg.Is<MatrixSelector>()) continue;
+    // Prometheus checks a range function's whole output for series that
+    // became equal without their names; streamed output is never gathered,
+    // so only selectors where that cannot happen are streamed.
+    const bool keep_name = name == "last_over_time";
+    if (!keep_name && !OneMetricName(arg.As<MatrixSelector>().selector())) return false;
+    *name_dropped = !keep_name;
+    EvalRangeCall(call, i, &sink);
+    return true;
+  }
+  return false;
+}
+
 EvalValue Evaluator::EvalUnary(const UnaryExpr& e) {
   EvalValue v = Eval(e.expr());
   if (e.op() != BinaryOp::kSub) return v;

@@ -57,11 +57,23 @@ struct EvalContext {
   int64_t query_end;
 };
 
+// Receives one output series at a time, in series order, on the
+// evaluating thread; it may take the points.
+using SeriesSink = std::function<void(const tsdb::Labels&, std::vector<Point>&)>;
+
 class Evaluator {
  public:
   Evaluator(const EvalContext& ctx, StepRange steps) : ctx_(ctx), steps_(steps) {}
 
   EvalValue Eval(const Expr& e);
+
+  // Evaluates `e` into `sink` series by series without holding its whole
+  // result, when `e` is a selector or a range function over a selector;
+  // returns false, evaluating nothing, for any other expression. With
+  // `*name_dropped`, each output series' labels are the ones passed to the
+  // sink without the metric name. The output's samples stay counted against
+  // the limits as if held; the caller releases them.
+  bool EvalStreamed(const Expr& e, const SeriesSink& sink, bool* name_dropped);
 
   const StepRange& steps() const { return steps_; }
   const EvalContext& context() const { return ctx_; }
@@ -71,8 +83,10 @@ class Evaluator {
 
  private:
   // With `sample_times`, each point's value is the time (in seconds) of the
-  // sample the step selected, for timestamp().
-  EvalValue EvalVectorSelector(const VectorSelector& vs, bool sample_times);
+  // sample the step selected, for timestamp(). With a sink the result goes
+  // there and the returned value is empty.
+  EvalValue EvalVectorSelector(const VectorSelector& vs, bool sample_times,
+                               const SeriesSink* sink = nullptr);
   EvalValue EvalMatrixSelectorTop(const MatrixSelector& ms);
   EvalValue EvalSubqueryTop(const SubqueryExpr& sq);
   EvalValue EvalUnary(const UnaryExpr& e);
@@ -80,20 +94,25 @@ class Evaluator {
   Matrix VectorBinop(const BinaryExpr& e, const Matrix& lhs, const Matrix& rhs);
   EvalValue EvalAggregate(const AggregateExpr& e);
   EvalValue EvalCall(const Call& e);
-  EvalValue EvalRangeCall(const Call& e, size_t range_arg);
+  // With a sink (only for a matrix selector argument whose outputs need no
+  // uniqueness check) the result goes there and the returned value is empty.
+  EvalValue EvalRangeCall(const Call& e, size_t range_arg, const SeriesSink* sink = nullptr);
   Matrix HistogramQuantile(const std::vector<double>& phi, const Matrix& buckets);
 
   // Reads every series matching `vs` with its raw points in [mint, maxt]
-  // (stale markers included) and maps it through `fn`, on up to `threads`
-  // threads in batches, so only a batch of series' samples is held at once.
-  // Returns the non-empty results in series order.
-  using SeriesMapFn = std::function<Series(const tsdb::Labels&, std::vector<Point>&)>;
-  Matrix MapSelected(const VectorSelector& vs, int64_t mint, int64_t maxt, int threads,
-                     const SeriesMapFn& fn);
+  // (stale markers included) and maps them through `fn` into output points,
+  // on up to `threads` threads in batches, so only a batch of series'
+  // samples is held at once. Each series with output points goes to `sink`
+  // in series order; outputs are counted against the limits. `fn` gets an
+  // empty `out` whose capacity is reused between series.
+  using PointsMapFn = std::function<void(std::vector<Point>& in, std::vector<Point>& out)>;
+  void MapSelected(const VectorSelector& vs, int64_t mint, int64_t maxt, int threads,
+                   const PointsMapFn& fn, const SeriesSink& sink);
+  // MapSelected into a matrix, the labels of each series as read or without
+  // the metric name.
+  Matrix MapSelectedToMatrix(const VectorSelector& vs, int64_t mint, int64_t maxt, int threads,
+                             const PointsMapFn& fn, bool drop_name);
   RangeSource EvalSubquery(const SubqueryExpr& sq);
-  // A selector's output series: labelled and counted against the limits
-  // when it has points (thread-safe).
-  Series Kept(Series s, const tsdb::Labels& labels);
 
   // A scalar argument evaluated to one value per step.
   std::vector<double> EvalScalarArg(const Expr& e);

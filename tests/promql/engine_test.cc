@@ -176,6 +176,74 @@ TEST(Engine, StatsCountTouchedSamples) {
   EXPECT_GT(range->stats.peak_samples, 0);
 }
 
+// Aggregations over a selector or a range function fold their input as it
+// is read, batch by batch; over many batches the answer, the samples counted
+// and the peak must be those of aggregating the whole input at once (here
+// forced by a binary operation in between).
+TEST(Engine, StreamedAggregationEqualsTheMaterializedOne) {
+  MemoryStorage s = MakeStorage(700, 30);
+  Engine engine;
+  const std::pair<const char*, const char*> pairs[] = {
+      {"sum by (odd) (rate(m[5m]))", "sum by (odd) (rate(m[5m]) + 0)"},
+      {"avg without (i) (m)", "avg without (i) (m + 0)"},
+      {"stddev(irate(m[1m]))", "stddev(irate(m[1m]) - 0)"},
+      {"count by (__name__) (delta(m[2m]))", "count by (__name__) (delta(m[2m]) * 1)"},
+      {"max by (__name__) (last_over_time(m[2m]))",
+       "max by (__name__) (last_over_time(m[2m]) or nothing)"},
+  };
+  for (const auto& [streamed, whole] : pairs) {
+    auto a = engine.RangeQuery(s, streamed, 0, 30 * kMinute, 15'000);
+    auto b = engine.RangeQuery(s, whole, 0, 30 * kMinute, 15'000);
+    ASSERT_TRUE(a.ok() && b.ok()) << streamed;
+    const Matrix& ma = std::get<Matrix>(a->value.data);
+    const Matrix& mb = std::get<Matrix>(b->value.data);
+    ASSERT_EQ(ma.size(), mb.size()) << streamed;
+    ASSERT_FALSE(ma.empty()) << streamed;
+    for (size_t k = 0; k < ma.size(); ++k) {
+      EXPECT_EQ(ma[k].labels, mb[k].labels) << streamed;
+      EXPECT_EQ(ma[k].points, mb[k].points) << streamed;  // bit for bit: same order of sums
+    }
+    EXPECT_EQ(a->stats.total_samples, b->stats.total_samples) << streamed;
+  }
+  // The metric name goes with rate, so grouping by it gives one group.
+  auto by_name = engine.InstantQuery(s, "sum by (__name__) (rate(m[5m]))", 20 * kMinute);
+  ASSERT_TRUE(by_name.ok());
+  const Vector& v = std::get<Vector>(by_name->value.data);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_TRUE(v[0].labels.empty());
+}
+
+// The input of an aggregation counts against max_samples as a whole, as in
+// Prometheus, even though it is never held whole.
+TEST(Engine, StreamedAggregationInputCountsAgainstMaxSamples) {
+  MemoryStorage s = MakeStorage(700, 30);
+  EngineOptions opts;
+  opts.max_samples = 700 * 100;  // below 700 series x 121 steps
+  Engine engine(opts);
+  auto r = engine.RangeQuery(s, "sum(rate(m[5m]))", 0, 30 * kMinute, 15'000);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  auto small = engine.RangeQuery(s, "sum(rate(m{i=\"1\"}[5m]))", 0, 30 * kMinute, 15'000);
+  EXPECT_TRUE(small.ok());
+}
+
+// Range functions over several metric names are not streamed: two series
+// equal without their names are an error, inside an aggregation too.
+TEST(Engine, RangeFunctionOverSeveralNamesStillChecksLabelsets) {
+  MemoryStorage s;
+  for (int j = 0; j < 20; ++j) {
+    s.Add(tsdb::Labels{{"__name__", "a"}, {"x", "1"}}, j * 15'000, j);
+    s.Add(tsdb::Labels{{"__name__", "b"}, {"x", "1"}}, j * 15'000, 2 * j);
+  }
+  Engine engine;
+  auto r = engine.InstantQuery(s, "sum(rate({x=\"1\"}[1m]))", 4 * kMinute);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "vector cannot contain metrics with the same labelset");
+  auto kept = engine.InstantQuery(s, "count(last_over_time({x=\"1\"}[1m]))", 4 * kMinute);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(std::get<Vector>(kept->value.data).at(0).v, 2);
+}
+
 TEST(Engine, LookbackIsConfigurablePerQuery) {
   MemoryStorage s;
   s.Add(tsdb::Labels{{"__name__", "m"}}, 0, 1);
