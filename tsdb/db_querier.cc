@@ -617,9 +617,11 @@ class DbQuerier final : public Querier {
     };
     std::stable_sort(order.begin(), order.end(),
                      [&](const Matcher* a, const Matcher* b) { return cost(a) < cost(b); });
-    // Below this many candidates, checking the remaining matchers against
-    // each candidate's labels (which `add` does anyway) is cheaper than
-    // reading more postings.
+    // Below this many candidates, checking the remaining set and regex
+    // matchers against each candidate's labels (which `add` does anyway) is
+    // cheaper than reading more postings. A literal value's postings are one
+    // short read (or a cache hit), cheaper than reading the labels of the
+    // candidates it would have removed, so those are always intersected.
     constexpr size_t kVerifyBelow = 64;
     std::unordered_set<uint64_t> rejected;
     for (int64_t p : Partitions(mint, maxt)) {
@@ -627,7 +629,7 @@ class DbQuerier final : public Querier {
       bool have = false;
       for (const Matcher* mp : order) {
         const Matcher& m = *mp;
-        if (have && ids.size() <= kVerifyBelow) break;
+        if (have && ids.size() <= kVerifyBelow && cost(mp) > 0) break;
         ASSIGN_OR_RETURN(PostingsCache::List shared, CachedPostingsFor(it.get(), p, m));
         const std::vector<uint64_t>& list = *shared;
         if (!have) {
