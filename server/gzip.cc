@@ -26,23 +26,47 @@ bool AcceptsGzip(std::string_view header) {
   return false;
 }
 
-std::string GzipCompress(std::string_view data) {
-  z_stream zs{};
-  // 15 window bits + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return std::string();
+namespace {
+
+// One deflate state per thread, reset between responses: setting one up
+// allocates and clears ~256 KB, more than compressing a typical answer.
+class ThreadDeflater {
+ public:
+  ThreadDeflater() {
+    // 15 window bits + 16: a gzip header and trailer instead of zlib's.
+    // The fastest level: 4x faster than the default on query answers, for
+    // output about a quarter larger (still a fifth of the JSON).
+    ok_ = deflateInit2(&zs_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   }
-  std::string out;
-  out.resize(deflateBound(&zs, data.size()) + 32);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return rc == Z_STREAM_END ? out : std::string();
+  ~ThreadDeflater() {
+    if (ok_) deflateEnd(&zs_);
+  }
+  ThreadDeflater(const ThreadDeflater&) = delete;
+  ThreadDeflater& operator=(const ThreadDeflater&) = delete;
+
+  std::string Compress(std::string_view data) {
+    if (!ok_ || deflateReset(&zs_) != Z_OK) return std::string();
+    std::string out;
+    out.resize(deflateBound(&zs_, data.size()) + 32);
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs_.avail_in = static_cast<uInt>(data.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs_.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&zs_, Z_FINISH);
+    out.resize(zs_.total_out);
+    return rc == Z_STREAM_END ? out : std::string();
+  }
+
+ private:
+  z_stream zs_{};
+  bool ok_ = false;
+};
+
+}  // namespace
+
+std::string GzipCompress(std::string_view data) {
+  thread_local ThreadDeflater deflater;
+  return deflater.Compress(data);
 }
 
 void GzipResponse(Response& res) {
