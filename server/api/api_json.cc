@@ -110,12 +110,27 @@ void AppendQuotedJson(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+void AppendSampleValue(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(v)) {
+    out += v > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  const double abs = std::fabs(v);
+  const bool exp = abs != 0 && (abs < 1e-6 || abs >= 1e21);
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v,
+                                 exp ? std::chars_format::scientific : std::chars_format::fixed);
+  out.append(buf, end);
+}
+
 std::string FormatSampleValue(double v) {
   std::string s;
-  if (NonFinite(v, &s)) return s;
-  double abs = std::fabs(v);
-  bool exp = abs != 0 && (abs < 1e-6 || abs >= 1e21);
-  return ToChars(v, exp ? std::chars_format::scientific : std::chars_format::fixed);
+  AppendSampleValue(s, v);
+  return s;
 }
 
 std::string FormatFloatF(double v) {
@@ -124,21 +139,29 @@ std::string FormatFloatF(double v) {
   return ToChars(v, std::chars_format::fixed);
 }
 
-std::string FormatSampleTime(int64_t t_ms) {
-  std::string out;
+void AppendSampleTime(std::string& out, int64_t t_ms) {
   uint64_t t = static_cast<uint64_t>(t_ms);
   if (t_ms < 0) {
     out.push_back('-');
     t = 0 - t;
   }
-  out += std::to_string(t / 1000);
-  uint64_t fraction = t % 1000;
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), t / 1000);
+  out.append(buf, end);
+  const unsigned fraction = static_cast<unsigned>(t % 1000);
   if (fraction != 0) {
-    out.push_back('.');
-    if (fraction < 100) out.push_back('0');
-    if (fraction < 10) out.push_back('0');
-    out += std::to_string(fraction);
+    // Always three digits, trailing zeros kept, as Prometheus writes them
+    // (1.500, 1.050, 1.005).
+    const char frac[4] = {'.', static_cast<char>('0' + fraction / 100),
+                          static_cast<char>('0' + fraction / 10 % 10),
+                          static_cast<char>('0' + fraction % 10)};
+    out.append(frac, 4);
   }
+}
+
+std::string FormatSampleTime(int64_t t_ms) {
+  std::string out;
+  AppendSampleTime(out, t_ms);
   return out;
 }
 
@@ -226,6 +249,15 @@ void JsonWriter::Key(std::string_view key) {
   AppendQuotedJson(out_, key);
   out_.push_back(':');
   after_key_ = true;
+}
+
+void JsonWriter::SamplePair(int64_t t_ms, double v) {
+  BeforeValue();
+  out_.push_back('[');
+  AppendSampleTime(out_, t_ms);
+  out_ += ",\"";
+  AppendSampleValue(out_, v);  // never needs escaping
+  out_ += "\"]";
 }
 
 void JsonWriter::String(std::string_view s) {

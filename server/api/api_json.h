@@ -35,6 +35,9 @@ class JsonWriter {
   void GoFloat(double v);
   // Text that is already JSON, written as one value.
   void Raw(std::string_view json);
+  // A sample as the API writes it: [<unix seconds>,"<value>"], as
+  // FormatSampleTime and FormatSampleValue spell them.
+  void SamplePair(int64_t t_ms, double v);
 
   // The document so far; the writer is empty afterwards.
   std::string Take();

@@ -6,13 +6,6 @@
 namespace pharos::server {
 namespace {
 
-void WritePoint(JsonWriter& w, int64_t t, double v) {
-  w.BeginArray();
-  w.Raw(FormatSampleTime(t));
-  w.String(FormatSampleValue(v));
-  w.EndArray();
-}
-
 std::string_view ResultType(const promql::Value& value) {
   switch (value.data.index()) {
     case 0:
@@ -62,7 +55,7 @@ void WriteQueryData(JsonWriter& w, const promql::Value& value, bool keep_open) {
             w.Key("metric");
             WriteLabels(w, s.labels);
             w.Key("value");
-            WritePoint(w, s.t, s.v);
+            w.SamplePair(s.t, s.v);
             w.EndObject();
           }
           w.EndArray();
@@ -74,7 +67,7 @@ void WriteQueryData(JsonWriter& w, const promql::Value& value, bool keep_open) {
             WriteLabels(w, s.labels);
             w.Key("values");
             w.BeginArray();
-            for (const promql::Point& p : s.points) WritePoint(w, p.t, p.v);
+            for (const promql::Point& p : s.points) w.SamplePair(p.t, p.v);
             w.EndArray();
             w.EndObject();
           }

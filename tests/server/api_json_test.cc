@@ -50,6 +50,23 @@ TEST(ApiJson, Rfc3339) {
   EXPECT_EQ(FormatRfc3339(-1000), "1969-12-31T23:59:59Z");
 }
 
+TEST(ApiJson, SamplePairsSpellTimeAndValueAsTheFormatters) {
+  JsonWriter w;
+  w.BeginArray();
+  const std::pair<int64_t, double> samples[] = {
+      {4500, 1.5}, {-1, -0.0}, {1795449540000, 1e21}, {7, std::nan("")}, {1, -1e-7},
+      {std::numeric_limits<int64_t>::min(), -std::numeric_limits<double>::infinity()}};
+  std::string want = "[";
+  for (const auto& [t, v] : samples) {
+    w.SamplePair(t, v);
+    if (want.size() > 1) want += ",";
+    want += "[" + FormatSampleTime(t) + ",\"" + FormatSampleValue(v) + "\"]";
+  }
+  w.EndArray();
+  EXPECT_EQ(w.Take(), want + "]");
+  EXPECT_EQ(want.substr(0, 16), "[[4.500,\"1.5\"],[");
+}
+
 TEST(ApiJson, WriterPlacesCommasAndEscapesLikeGo) {
   JsonWriter w;
   w.BeginObject();
