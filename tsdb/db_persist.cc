@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <thread>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "tsdb/chunkenc/chunk.h"
 #include "tsdb/db_impl.h"
@@ -49,8 +52,15 @@ Status DbImpl::Maintain(bool force_checkpoint) {
     // RocksDB keeps its log files until every column family with writes in
     // them has flushed; after the checkpoint nothing in them is needed.
     rocksdb::FlushOptions fo;
-    fo.wait = false;
+    fo.wait = true;
     RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flushing after a checkpoint"));
+    // A burst (a backfill, a remote writer catching up) leaves its buffers
+    // and the flushed memtables free in malloc's per-thread arenas, which
+    // glibc does not give back on its own: return them now that the burst
+    // is over.
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
   }
   RETURN_IF_ERROR(ApplyRetention());
   if (head_pins_.load() == 0) head_->FreeRemoved();
