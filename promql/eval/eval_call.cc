@@ -15,14 +15,8 @@
 namespace pharos::promql {
 namespace {
 
-const Expr& Unwrap(const Expr& e) {
-  const Expr* x = &e;
-  while (x->Is<ParenExpr>()) x = &x->As<ParenExpr>().expr();
-  return *x;
-}
-
 bool IsRangeArg(const Expr& e) {
-  const Expr& x = Unwrap(e);
+  const Expr& x = Unparen(e);
   return x.Is<MatrixSelector>() || x.Is<SubqueryExpr>();
 }
 
@@ -46,7 +40,7 @@ Matrix MapPoints(Matrix& in, const StepRange& steps, F&& f) {
 // absent()'s labels: the equality matchers of a selector argument, except
 // a label matched more than once or by another matcher type.
 tsdb::Labels AbsentLabels(const Expr& arg) {
-  const Expr& x = Unwrap(arg);
+  const Expr& x = Unparen(arg);
   const VectorSelector* vs = nullptr;
   if (x.Is<VectorSelector>()) vs = &x.As<VectorSelector>();
   if (x.Is<MatrixSelector>()) vs = &x.As<MatrixSelector>().selector();
@@ -123,7 +117,7 @@ EvalValue Evaluator::EvalCall(const Call& e) {
   if (name == "timestamp") {
     // Of a selector, the time of the sample each step picked; of anything
     // else, the step's own time.
-    const Expr& arg = Unwrap(*args[0]);
+    const Expr& arg = Unparen(*args[0]);
     const bool selector = arg.Is<VectorSelector>();
     EvalValue v = selector ? EvalVectorSelector(arg.As<VectorSelector>(), /*sample_times=*/true)
                            : Eval(arg);

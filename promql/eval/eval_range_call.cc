@@ -23,7 +23,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg, const Series
   }
   const bool absent = name == "absent_over_time";
   const bool holt_winters = name == "holt_winters";
-  const bool keep_name = name == "last_over_time";  // it acts like an offset
+  const bool keep_name = RangeFunctionKeepsName(name);
   const bool counter = name == "rate" || name == "increase";
   RangeKernel kernel = absent ? nullptr : LookupRangeKernel(name);
   const RangeBatchKernel batch = absent ? nullptr : LookupRangeBatchKernel(name);
@@ -109,8 +109,7 @@ EvalValue Evaluator::EvalRangeCall(const Call& e, size_t range_arg, const Series
   };
   const int threads = absent ? 1 : ctx_.options->parallelism;
 
-  const Expr* arg = args[range_arg].get();
-  while (arg->Is<ParenExpr>()) arg = &arg->As<ParenExpr>().expr();
+  const Expr* arg = &Unparen(*args[range_arg]);
   tsdb::Labels absent_labels;
   if (arg->Is<MatrixSelector>()) {
     const MatrixSelector& ms = arg->As<MatrixSelector>();

@@ -72,13 +72,13 @@ EvalValue Evaluator::Eval(const Expr& e) {
   ThrowStatus(Status(StatusCode::kInternal, "unknown expression kind"));
 }
 
-namespace {
-
 const Expr& Unparen(const Expr& e) {
   const Expr* x = &e;
   while (x->Is<ParenExpr>()) x = &x->As<ParenExpr>().expr();
   return *x;
 }
+
+namespace {
 
 // Whether every series `vs` selects has the same metric name, so dropping
 // the name cannot make two of them equal.
@@ -109,7 +109,7 @@ bool Evaluator::EvalStreamed(const Expr& e, const SeriesSink& sink, bool* name_d
     // Prometheus checks a range function's whole output for series that
     // became equal without their names; streamed output is never gathered,
     // so only selectors where that cannot happen are streamed.
-    const bool keep_name = name == "last_over_time";
+    const bool keep_name = RangeFunctionKeepsName(name);
     if (!keep_name && !OneMetricName(arg.As<MatrixSelector>().selector())) return false;
     *name_dropped = !keep_name;
     EvalRangeCall(call, i, &sink);

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "promql/ast/ast.h"
@@ -124,6 +125,13 @@ class Evaluator {
 // absent()'s and absent_over_time()'s result labels for this argument: the
 // label equality matchers of a selector, none otherwise.
 tsdb::Labels AbsentLabelsFor(const Expr& arg);
+
+// `e` without the parentheses around it.
+const Expr& Unparen(const Expr& e);
+
+// Whether range function `name` keeps the metric name of its input
+// (last_over_time acts like an offset); the others drop it.
+inline bool RangeFunctionKeepsName(std::string_view name) { return name == "last_over_time"; }
 
 // Points held by a matrix.
 int64_t TotalPoints(const Matrix& m);
