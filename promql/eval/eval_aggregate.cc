@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <unordered_map>
 
 #include "promql/eval/eval_error.h"
@@ -207,23 +206,24 @@ EvalValue Evaluator::EvalAggregate(const AggregateExpr& e) {
   if (!stepwise) {
     // The input is folded as it is evaluated where it can be, so a large
     // input is never held whole.
-    std::optional<GroupFolder> folder;
-    bool name_dropped = false;
+    const Streaming streaming = StreamingOf(e.expr());
+    std::vector<std::string> folded_grouping = grouping;
+    if (streaming == Streaming::kDropsName && !without) {
+      // Grouping by the metric name of series that lost it groups by "".
+      std::erase(folded_grouping, std::string(tsdb::kMetricName));
+    }
+    GroupFolder folder(op, std::move(folded_grouping), without, steps_);
     auto fold = [&](const tsdb::Labels& labels, std::vector<Point>& points) {
-      if (!folder) {
-        // Grouping by the metric name of series that lost it groups by "".
-        std::vector<std::string> g = grouping;
-        if (name_dropped && !without) std::erase(g, std::string(tsdb::kMetricName));
-        folder.emplace(op, std::move(g), without, steps_);
-      }
       in_points += static_cast<int64_t>(points.size());
-      folder->Add(labels, points);
+      folder.Add(labels, points);
     };
-    if (!EvalStreamed(e.expr(), fold, &name_dropped)) {
+    if (streaming != Streaming::kNo) {
+      EvalStreamed(e.expr(), fold);
+    } else {
       EvalValue in = Eval(e.expr());
       for (Series& s : in.series) fold(s.labels, s.points);
     }
-    if (folder) out.series = folder->Finish();
+    out.series = folder.Finish();
   } else {
     EvalValue in = Eval(e.expr());
     const Matrix& input = in.series;

@@ -1,5 +1,6 @@
 #include "promql/eval/evaluator.h"
 
+#include <optional>
 #include <unordered_set>
 
 #include "promql/engine.h"
@@ -89,33 +90,44 @@ bool OneMetricName(const VectorSelector& vs) {
   return false;
 }
 
-}  // namespace
-
-bool Evaluator::EvalStreamed(const Expr& e, const SeriesSink& sink, bool* name_dropped) {
-  const Expr& x = Unparen(e);
-  if (x.Is<VectorSelector>()) {
-    *name_dropped = false;
-    EvalVectorSelector(x.As<VectorSelector>(), /*sample_times=*/false, &sink);
-    return true;
-  }
-  if (!x.Is<Call>()) return false;
-  const Call& call = x.As<Call>();
+// The argument of a range function that is a selector it can be streamed
+// over, if any.
+std::optional<size_t> StreamableRangeArg(const Call& call) {
   const std::string_view name = call.func().name;
-  if (name == "absent_over_time") return false;
+  if (name == "absent_over_time") return std::nullopt;
   for (size_t i = 0; i < call.args().size(); ++i) {
     const Expr& arg = Unparen(*call.args()[i]);
-    if (arg.Is<SubqueryExpr>()) return false;
+    if (arg.Is<SubqueryExpr>()) return std::nullopt;
     if (!arg.Is<MatrixSelector>()) continue;
     // Prometheus checks a range function's whole output for series that
     // became equal without their names; streamed output is never gathered,
     // so only selectors where that cannot happen are streamed.
-    const bool keep_name = RangeFunctionKeepsName(name);
-    if (!keep_name && !OneMetricName(arg.As<MatrixSelector>().selector())) return false;
-    *name_dropped = !keep_name;
-    EvalRangeCall(call, i, &sink);
-    return true;
+    if (!RangeFunctionKeepsName(name) && !OneMetricName(arg.As<MatrixSelector>().selector())) {
+      return std::nullopt;
+    }
+    return i;
   }
-  return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Streaming StreamingOf(const Expr& e) {
+  const Expr& x = Unparen(e);
+  if (x.Is<VectorSelector>()) return Streaming::kKeepsName;
+  if (!x.Is<Call>() || !StreamableRangeArg(x.As<Call>())) return Streaming::kNo;
+  return RangeFunctionKeepsName(x.As<Call>().func().name) ? Streaming::kKeepsName
+                                                          : Streaming::kDropsName;
+}
+
+void Evaluator::EvalStreamed(const Expr& e, const SeriesSink& sink) {
+  const Expr& x = Unparen(e);
+  if (x.Is<VectorSelector>()) {
+    EvalVectorSelector(x.As<VectorSelector>(), /*sample_times=*/false, &sink);
+    return;
+  }
+  const Call& call = x.As<Call>();
+  EvalRangeCall(call, StreamableRangeArg(call).value(), &sink);
 }
 
 EvalValue Evaluator::EvalUnary(const UnaryExpr& e) {

@@ -58,6 +58,12 @@ struct EvalContext {
   int64_t query_end;
 };
 
+// Whether Evaluator::EvalStreamed can evaluate an expression: only a
+// selector or a range function over one; and whether the labels it passes
+// to the sink are the output series' own or theirs without the metric name.
+enum class Streaming { kNo, kKeepsName, kDropsName };
+Streaming StreamingOf(const Expr& e);
+
 // Receives one output series at a time, in series order, on the
 // evaluating thread; it may take the points.
 using SeriesSink = std::function<void(const tsdb::Labels&, std::vector<Point>&)>;
@@ -69,12 +75,10 @@ class Evaluator {
   EvalValue Eval(const Expr& e);
 
   // Evaluates `e` into `sink` series by series without holding its whole
-  // result, when `e` is a selector or a range function over a selector;
-  // returns false, evaluating nothing, for any other expression. With
-  // `*name_dropped`, each output series' labels are the ones passed to the
-  // sink without the metric name. The output's samples stay counted against
-  // the limits as if held; the caller releases them.
-  bool EvalStreamed(const Expr& e, const SeriesSink& sink, bool* name_dropped);
+  // result. The output's samples stay counted against the limits as if
+  // held; the caller releases them.
+  // REQUIRES: StreamingOf(e) != Streaming::kNo.
+  void EvalStreamed(const Expr& e, const SeriesSink& sink);
 
   const StepRange& steps() const { return steps_; }
   const EvalContext& context() const { return ctx_; }
