@@ -166,10 +166,8 @@ std::string FormatSampleTime(int64_t t_ms) {
 }
 
 std::string FormatGoJsonFloat(double v) {
-  if (!std::isfinite(v)) return "null";
-  double abs = std::fabs(v);
-  bool exp = abs != 0 && (abs < 1e-6 || abs >= 1e21);
-  return ToChars(v, exp ? std::chars_format::scientific : std::chars_format::fixed);
+  // Finite values are spelled as sample values are.
+  return std::isfinite(v) ? FormatSampleValue(v) : "null";
 }
 
 std::string FormatFloatE(double v) {
